@@ -1,0 +1,69 @@
+/*
+ * cli: the sanad command.  One table of commands (commands.c), one file per
+ * command (cmd_<name>.c) holding its options, help and function.  The
+ * dispatcher in main.c resolves --db / SANAD_DB and opens the database once
+ * for commands flagged CMD_NEEDS_DB, so no command repeats that work.
+ *
+ * Commands print results on stdout and errors on stderr, and return the
+ * process exit status: 0 success, 1 failure, 2 usage error.
+ */
+#ifndef SANAD_CLI_H
+#define SANAD_CLI_H
+
+#include "storage/storage.h"
+
+enum cmd_flags {
+	CMD_NEEDS_DB = 1 << 0, /* open the database before running */
+	CMD_WRITES = 1 << 1,   /* open it read-write (else read-only) */
+};
+
+struct cli_context {
+	const char *db_path;   /* from --db or SANAD_DB; may be NULL */
+	struct storage *st;    /* open when the command has CMD_NEEDS_DB */
+};
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv, struct cli_context *ctx);
+	unsigned flags;
+	const char *summary;
+	const char *usage; /* full help text for `sanad NAME --help` */
+};
+
+const struct command *command_find(const char *name);
+const struct command *command_table(int *count);
+
+/* Helpers for commands. */
+/* Print err's message to stderr as "sanad NAME: message". */
+void cli_error(const char *cmd, const struct sanad_error *err);
+/* True if argv has -h or --help. */
+int cli_wants_help(int argc, char **argv);
+/* Find the value of --name VALUE or --name=VALUE, removing nothing; NULL
+ * if absent.  Used for simple option parsing. */
+const char *cli_option(int argc, char **argv, const char *name);
+/* 1 if the flag --name is present. */
+int cli_flag(int argc, char **argv, const char *name);
+/* Reject options not in the NULL-terminated list allowed (names without
+ * "--"; a trailing '=' means the option takes a value; --db is always
+ * allowed).  Collects the positional arguments into *pos and *npos: a new array
+ * of pointers into argv that the caller frees.  Returns 0, or prints a usage
+ * error and returns 2. */
+int cli_parse(const char *cmd, int argc, char **argv, const char *const *allowed,
+	      char ***pos, int *npos);
+
+/* Command functions, one per cmd_*.c file. */
+int cmd_help(int argc, char **argv, struct cli_context *ctx);
+int cmd_version(int argc, char **argv, struct cli_context *ctx);
+int cmd_init(int argc, char **argv, struct cli_context *ctx);
+int cmd_org(int argc, char **argv, struct cli_context *ctx);
+int cmd_import(int argc, char **argv, struct cli_context *ctx);
+int cmd_export(int argc, char **argv, struct cli_context *ctx);
+int cmd_case(int argc, char **argv, struct cli_context *ctx);
+int cmd_stats(int argc, char **argv, struct cli_context *ctx);
+int cmd_demo(int argc, char **argv, struct cli_context *ctx);
+int cmd_backup(int argc, char **argv, struct cli_context *ctx);
+int cmd_check(int argc, char **argv, struct cli_context *ctx);
+int cmd_vocab(int argc, char **argv, struct cli_context *ctx);
+int cmd_assess(int argc, char **argv, struct cli_context *ctx);
+
+#endif

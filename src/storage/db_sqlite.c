@@ -1,0 +1,943 @@
+/*
+ * storage/db_sqlite.c: the SQLite backend of storage.h.
+ *
+ * Statements that run per case (insert, child inserts) are prepared once per
+ * connection and reused; their SQL is assembled from the registry's field
+ * names, which are constants of the program, never from input.  Values are
+ * always bound.
+ */
+#include "storage/storage_internal.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct storage {
+	sqlite3 *db;
+	char *path;
+	int64_t next_id;                          /* next generated case id, 0: unknown */
+	sqlite3_stmt *insert_case;
+	sqlite3_stmt *insert_child[GROUP_COUNT];
+	sqlite3_stmt *org_by_code;
+	/* small cache: last organisation code -> id */
+	char *cached_org_code;
+	int64_t cached_org_id;
+};
+
+static int db_error(struct storage *st, struct sanad_error *err, const char *what)
+{
+	return sanad_error_set(err, SANAD_EDB, "%s: %s", what, sqlite3_errmsg(st->db));
+}
+
+static int exec_sql(struct storage *st, const char *sql, struct sanad_error *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int rc = sanad_error_set(err, SANAD_EDB, "database: %s", msg ? msg : "error");
+		sqlite3_free(msg);
+		return rc;
+	}
+	return 0;
+}
+
+static int prepare(struct storage *st, const char *sql, sqlite3_stmt **stmt, struct sanad_error *err)
+{
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
+		return db_error(st, err, "preparing statement");
+	return 0;
+}
+
+static int user_version(struct storage *st)
+{
+	sqlite3_stmt *s;
+	int v = -1;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			v = sqlite3_column_int(s, 0);
+		sqlite3_finalize(s);
+	}
+	return v;
+}
+
+int storage_schema_latest(void)
+{
+	return storage_migrations[storage_migration_count - 1].version;
+}
+
+int storage_schema_version(struct storage *st)
+{
+	return user_version(st);
+}
+
+static int migrate(struct storage *st, struct sanad_error *err)
+{
+	int v = user_version(st);
+	if (v < 0)
+		return db_error(st, err, "reading schema version");
+	if (v > storage_schema_latest())
+		return sanad_error_set(err, SANAD_EDB,
+				       "database schema version %d is newer than this sanad (%d); upgrade sanad",
+				       v, storage_schema_latest());
+	for (int i = 0; i < storage_migration_count; i++) {
+		const struct migration *m = &storage_migrations[i];
+		char pragma[64];
+		if (m->version <= v)
+			continue;
+		if (exec_sql(st, "BEGIN IMMEDIATE", err))
+			return err->code;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", m->version);
+		if (exec_sql(st, m->sql, err) || exec_sql(st, pragma, err)) {
+			sanad_error_prefix(err, "migration %d (%s): ", m->version, m->summary);
+			exec_sql(st, "ROLLBACK", NULL);
+			return err->code;
+		}
+		if (exec_sql(st, "COMMIT", err))
+			return err->code;
+	}
+	return 0;
+}
+
+static char *child_insert_sql(enum group_id g)
+{
+	const struct group_def *gd = domain_group(g);
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addf(&sb, "INSERT INTO %s (case_id, seq", gd->table);
+	for (int i = 0; i < gd->nfields; i++)
+		strbuf_addf(&sb, ", %s", gd->fields[i].name);
+	strbuf_addstr(&sb, ") VALUES (?, ?");
+	for (int i = 0; i < gd->nfields; i++)
+		strbuf_addstr(&sb, ", ?");
+	strbuf_addch(&sb, ')');
+	return strbuf_detach(&sb);
+}
+
+/* Case columns are the registry's case fields except snd_Organisation,
+ * which is stored as org_id. */
+static int is_org_field(const struct field_def *f)
+{
+	return !strcmp(f->name, "snd_Organisation");
+}
+
+static char *case_insert_sql(void)
+{
+	const struct group_def *gd = domain_group(GROUP_CASE);
+	struct strbuf sb = STRBUF_INIT;
+	int n = 0;
+	strbuf_addstr(&sb, "INSERT INTO cases (id, org_id");
+	for (int i = 0; i < gd->nfields; i++)
+		if (!is_org_field(&gd->fields[i])) {
+			strbuf_addf(&sb, ", %s", gd->fields[i].name);
+			n++;
+		}
+	strbuf_addstr(&sb, ") VALUES (?, ?");
+	while (n--)
+		strbuf_addstr(&sb, ", ?");
+	strbuf_addch(&sb, ')');
+	return strbuf_detach(&sb);
+}
+
+int storage_open(struct storage **out, const char *path, unsigned flags, struct sanad_error *err)
+{
+	struct storage *st;
+	struct stat sb;
+	int oflags = SQLITE_OPEN_NOMUTEX;
+	int rc;
+
+	*out = NULL;
+	if (flags & STORAGE_CREATE) {
+		if (stat(path, &sb) == 0)
+			return sanad_error_set(err, SANAD_EEXIST,
+					       "%s already exists; refusing to overwrite a database", path);
+		oflags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	} else {
+		if (stat(path, &sb) != 0)
+			return sanad_error_set(err, SANAD_ENOTFOUND,
+					       "no database at %s (create one with 'sanad init --db %s')",
+					       path, path);
+		oflags |= (flags & STORAGE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	}
+	rc = vocab_load(err);
+	if (rc)
+		return rc;
+	st = xcalloc(1, sizeof(*st));
+	st->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
+		rc = sanad_error_set(err, SANAD_EDB, "cannot open %s: %s", path,
+				     st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		storage_close(st);
+		return rc;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	if (flags & STORAGE_CREATE)
+		chmod(path, 0600); /* victim data: owner only */
+	if (!(flags & STORAGE_READONLY)) {
+		if ((rc = exec_sql(st, "PRAGMA journal_mode = WAL", err)))
+			goto fail;
+	} else {
+		/* a read-only open must still be able to read a WAL database */
+	}
+	if ((rc = exec_sql(st, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+			       "PRAGMA secure_delete = ON; PRAGMA cache_size = -65536;"
+			       "PRAGMA temp_store = MEMORY", err)))
+		goto fail;
+	if (!(flags & STORAGE_CREATE) && user_version(st) == 0) {
+		/* never migrate somebody else's SQLite file into a Sanad one */
+		rc = sanad_error_set(err, SANAD_EDB, "%s is not a Sanad database", path);
+		goto fail;
+	}
+	if ((flags & STORAGE_READONLY)) {
+		int v = user_version(st);
+		if (v != storage_schema_latest()) {
+			rc = sanad_error_set(err, SANAD_EDB,
+					     "%s has schema version %d, this sanad needs %d; open it once read-write to upgrade",
+					     path, v, storage_schema_latest());
+			goto fail;
+		}
+	} else if ((rc = migrate(st, err))) {
+		goto fail;
+	}
+	*out = st;
+	return 0;
+fail:
+	storage_close(st);
+	return rc;
+}
+
+void storage_close(struct storage *st)
+{
+	if (!st)
+		return;
+	sqlite3_finalize(st->insert_case);
+	for (int g = 0; g < GROUP_COUNT; g++)
+		sqlite3_finalize(st->insert_child[g]);
+	sqlite3_finalize(st->org_by_code);
+	if (st->db) {
+		/* every statement must be finalised by now: a leftover one is a bug */
+		sqlite3_stmt *left = sqlite3_next_stmt(st->db, NULL);
+		if (left)
+			fprintf(stderr, "sanad: internal: statement left open at close: %s\n",
+				sqlite3_sql(left));
+		sqlite3_close(st->db);
+	}
+	free(st->cached_org_code);
+	free(st->path);
+	free(st);
+}
+
+int storage_begin(struct storage *st, struct sanad_error *err)
+{
+	st->next_id = 0; /* another writer may have added cases since */
+	return exec_sql(st, "BEGIN IMMEDIATE", err);
+}
+
+int storage_commit(struct storage *st, struct sanad_error *err)
+{
+	return exec_sql(st, "COMMIT", err);
+}
+
+void storage_rollback(struct storage *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		exec_sql(st, "ROLLBACK", NULL);
+	st->next_id = 0;
+}
+
+int storage_meta_get(struct storage *st, const char *key, char **value, struct sanad_error *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	*value = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = ?", -1, &s, NULL) != SQLITE_OK)
+		return db_error(st, err, "reading setting");
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*value = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(st, err, "reading setting");
+}
+
+int storage_meta_set(struct storage *st, const char *key, const char *value, struct sanad_error *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO meta(key, value) VALUES (?, ?) "
+				       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+			       -1, &s, NULL) != SQLITE_OK)
+		return db_error(st, err, "writing setting");
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : db_error(st, err, "writing setting");
+}
+
+/* ---- organisations ---- */
+
+void organisation_release(struct organisation *o)
+{
+	free(o->code);
+	free(o->name);
+	free(o->name_ar);
+	free(o->org_type);
+	free(o->country);
+	memset(o, 0, sizeof(*o));
+}
+
+static char *col_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+#define ORG_COLUMNS "id, code, name, name_ar, org_type, country, in_pool, own_cases_only"
+
+static void org_from_row(sqlite3_stmt *s, struct organisation *o)
+{
+	o->id = sqlite3_column_int64(s, 0);
+	o->code = col_dup(s, 1);
+	o->name = col_dup(s, 2);
+	o->name_ar = col_dup(s, 3);
+	o->org_type = col_dup(s, 4);
+	o->country = col_dup(s, 5);
+	o->in_pool = sqlite3_column_int(s, 6);
+	o->own_cases_only = sqlite3_column_int(s, 7);
+}
+
+static int bind_opt(sqlite3_stmt *s, int i, const char *v)
+{
+	return v ? sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(s, i);
+}
+
+int storage_org_add(struct storage *st, struct organisation *o, struct sanad_error *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!o->code || !*o->code || !o->name || !*o->name)
+		return sanad_error_set(err, SANAD_EINVAL, "an organisation needs a code and a name");
+	for (const char *p = o->code; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-' || *p == '_' || *p == '.') || p - o->code >= 64)
+			return sanad_error_set(err, SANAD_EINVAL,
+					       "organisation code '%.70s': use up to 64 letters, digits, '-', '_' or '.'",
+					       o->code);
+	if (o->org_type && !vocab_find("org_type", o->org_type))
+		return sanad_error_set(err, SANAD_EINVAL, "org_type: '%s' is not a value of list 'org_type'",
+				       o->org_type);
+	if (o->country && !vocab_find("country", o->country))
+		return sanad_error_set(err, SANAD_EINVAL, "country: '%s' is not an ISO 3166 country code",
+				       o->country);
+	if (prepare(st, "INSERT INTO organisation (code, name, name_ar, org_type, country, in_pool, "
+			"own_cases_only) VALUES (?, ?, ?, ?, ?, ?, ?)", &s, err))
+		return err->code;
+	bind_opt(s, 1, o->code);
+	bind_opt(s, 2, o->name);
+	bind_opt(s, 3, o->name_ar);
+	bind_opt(s, 4, o->org_type ? vocab_find("org_type", o->org_type)->code : NULL);
+	bind_opt(s, 5, o->country ? vocab_find("country", o->country)->code : NULL);
+	sqlite3_bind_int(s, 6, o->in_pool != 0);
+	sqlite3_bind_int(s, 7, o->own_cases_only != 0);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return sanad_error_set(err, SANAD_EEXIST, "organisation '%s' already exists", o->code);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "adding organisation");
+	o->id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int storage_org_get(struct storage *st, const char *code, struct organisation *o,
+		    struct sanad_error *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	memset(o, 0, sizeof(*o));
+	if (!st->org_by_code &&
+	    prepare(st, "SELECT " ORG_COLUMNS " FROM organisation WHERE code = ?", &st->org_by_code, err))
+		return err->code;
+	s = st->org_by_code;
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		org_from_row(s, o);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return sanad_error_set(err, SANAD_ENOTFOUND, "no organisation with code '%.64s'", code);
+	return db_error(st, err, "finding organisation");
+}
+
+int storage_org_list(struct storage *st, struct organisation **list, size_t *count,
+		     struct sanad_error *err)
+{
+	sqlite3_stmt *s;
+	size_t alloc = 0;
+	int rc;
+	*list = NULL;
+	*count = 0;
+	if (prepare(st, "SELECT " ORG_COLUMNS " FROM organisation ORDER BY code", &s, err))
+		return err->code;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		ALLOC_GROW(*list, *count + 1, alloc);
+		memset(&(*list)[*count], 0, sizeof(**list));
+		org_from_row(s, &(*list)[(*count)++]);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : db_error(st, err, "listing organisations");
+}
+
+static int org_id_for(struct storage *st, const char *code, int64_t *id, struct sanad_error *err)
+{
+	struct organisation o;
+	int rc;
+	if (!code)
+		return sanad_error_set(err, SANAD_EINVAL, "snd_Organisation: a case must belong to an organisation");
+	if (st->cached_org_code && !strcmp(st->cached_org_code, code)) {
+		*id = st->cached_org_id;
+		return 0;
+	}
+	rc = storage_org_get(st, code, &o, err);
+	if (rc) {
+		if (rc == SANAD_ENOTFOUND)
+			sanad_error_set(err, SANAD_EINVAL,
+					"snd_Organisation: no organisation with code '%.64s' (add it with 'sanad org add')",
+					code);
+		return rc;
+	}
+	free(st->cached_org_code);
+	st->cached_org_code = xstrdup(code);
+	st->cached_org_id = *id = o.id;
+	organisation_release(&o);
+	return 0;
+}
+
+/* ---- cases ---- */
+
+static void bind_value(sqlite3_stmt *s, int col, const struct field_def *f, const char *v)
+{
+	if (!v) {
+		sqlite3_bind_null(s, col);
+	} else if (f->kind == FK_INT) {
+		sqlite3_bind_int64(s, col, strtoll(v, NULL, 10));
+	} else if (f->kind == FK_BOOL) {
+		sqlite3_bind_int(s, col, !strcmp(v, "true"));
+	} else {
+		sqlite3_bind_text(s, col, v, -1, SQLITE_STATIC);
+	}
+}
+
+static char *column_value(sqlite3_stmt *s, int col, const struct field_def *f)
+{
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return NULL;
+	if (f->kind == FK_BOOL)
+		return xstrdup(sqlite3_column_int(s, col) ? "true" : "false");
+	return col_dup(s, col);
+}
+
+static int next_case_id(struct storage *st, int64_t *id, struct sanad_error *err)
+{
+	if (!st->next_id) {
+		sqlite3_stmt *s;
+		if (prepare(st, "SELECT coalesce(max(id), 0) + 1 FROM cases", &s, err))
+			return err->code;
+		if (sqlite3_step(s) == SQLITE_ROW)
+			st->next_id = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+		if (!st->next_id)
+			return db_error(st, err, "allocating case id");
+	}
+	*id = st->next_id++;
+	return 0;
+}
+
+static int insert_children(struct storage *st, const struct case_record *c, struct sanad_error *err)
+{
+	for (int g = 1; g < GROUP_COUNT; g++) {
+		const struct group_def *gd = domain_group((enum group_id)g);
+		sqlite3_stmt *s;
+		if (!c->child[g].count)
+			continue;
+		if (!st->insert_child[g]) {
+			char *sql = child_insert_sql((enum group_id)g);
+			int rc = prepare(st, sql, &st->insert_child[g], err);
+			free(sql);
+			if (rc)
+				return rc;
+		}
+		s = st->insert_child[g];
+		for (size_t k = 0; k < c->child[g].count; k++) {
+			int rc;
+			sqlite3_bind_int64(s, 1, c->id);
+			sqlite3_bind_int64(s, 2, (int64_t)k);
+			for (int i = 0; i < gd->nfields; i++)
+				bind_value(s, i + 3, &gd->fields[i], c->child[g].items[k].value[i]);
+			rc = sqlite3_step(s);
+			sqlite3_reset(s);
+			sqlite3_clear_bindings(s);
+			if (rc != SQLITE_DONE)
+				return db_error(st, err, gd->name);
+		}
+	}
+	return 0;
+}
+
+int storage_case_insert(struct storage *st, struct case_record *c, struct sanad_error *err)
+{
+	const struct group_def *gd = domain_group(GROUP_CASE);
+	int ref_i = domain_field_index(GROUP_CASE, "snd_CaseRef");
+	int org_i = domain_field_index(GROUP_CASE, "snd_Organisation");
+	int64_t org_id, id = 0;
+	sqlite3_stmt *s;
+	int col, rc;
+
+	if ((rc = org_id_for(st, c->main.value[org_i], &org_id, err)))
+		return rc;
+	if ((rc = next_case_id(st, &id, err)))
+		return rc;
+	if (!c->main.value[ref_i]) {
+		char ref[32];
+		snprintf(ref, sizeof(ref), "SND-%06lld", (long long)id);
+		c->main.value[ref_i] = xstrdup(ref);
+	}
+	if (!st->insert_case) {
+		char *sql = case_insert_sql();
+		rc = prepare(st, sql, &st->insert_case, err);
+		free(sql);
+		if (rc)
+			return rc;
+	}
+	s = st->insert_case;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, org_id);
+	col = 3;
+	for (int i = 0; i < gd->nfields; i++)
+		if (i != org_i)
+			bind_value(s, col++, &gd->fields[i], c->main.value[i]);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		st->next_id = 0;
+		return sanad_error_set(err, SANAD_EEXIST, "snd_CaseRef: a case '%s' already exists",
+				       c->main.value[ref_i]);
+	}
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "inserting case");
+	c->id = id;
+	return insert_children(st, c, err);
+}
+
+int storage_case_update(struct storage *st, const struct case_record *c, struct sanad_error *err)
+{
+	const struct group_def *gd = domain_group(GROUP_CASE);
+	int org_i = domain_field_index(GROUP_CASE, "snd_Organisation");
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *s;
+	int64_t org_id;
+	int col = 1, rc;
+
+	if ((rc = org_id_for(st, c->main.value[org_i], &org_id, err)))
+		return rc;
+	strbuf_addstr(&sql, "UPDATE cases SET org_id = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')");
+	for (int i = 0; i < gd->nfields; i++)
+		if (i != org_i)
+			strbuf_addf(&sql, ", %s = ?", gd->fields[i].name);
+	strbuf_addstr(&sql, " WHERE id = ?");
+	rc = prepare(st, sql.buf, &s, err);
+	strbuf_release(&sql);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(s, col++, org_id);
+	for (int i = 0; i < gd->nfields; i++)
+		if (i != org_i)
+			bind_value(s, col++, &gd->fields[i], c->main.value[i]);
+	sqlite3_bind_int64(s, col, c->id);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return sanad_error_set(err, SANAD_EEXIST, "snd_CaseRef: another case already has this reference");
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "updating case");
+	if (sqlite3_changes(st->db) != 1)
+		return sanad_error_set(err, SANAD_ENOTFOUND, "no case with id %lld", (long long)c->id);
+	for (int g = 1; g < GROUP_COUNT; g++) {
+		char del[128];
+		snprintf(del, sizeof(del), "DELETE FROM %s WHERE case_id = ?", domain_group((enum group_id)g)->table);
+		if (prepare(st, del, &s, err))
+			return err->code;
+		sqlite3_bind_int64(s, 1, c->id);
+		rc = sqlite3_step(s);
+		sqlite3_finalize(s);
+		if (rc != SQLITE_DONE)
+			return db_error(st, err, "replacing repeating parts");
+	}
+	return insert_children(st, c, err);
+}
+
+static char *case_select_sql(const char *where_tail)
+{
+	const struct group_def *gd = domain_group(GROUP_CASE);
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "SELECT c.id");
+	for (int i = 0; i < gd->nfields; i++) {
+		if (is_org_field(&gd->fields[i]))
+			strbuf_addstr(&sb, ", o.code");
+		else
+			strbuf_addf(&sb, ", c.%s", gd->fields[i].name);
+	}
+	strbuf_addf(&sb, " FROM cases c JOIN organisation o ON o.id = c.org_id %s", where_tail);
+	return strbuf_detach(&sb);
+}
+
+static void case_from_row(sqlite3_stmt *s, struct case_record *c)
+{
+	const struct group_def *gd = domain_group(GROUP_CASE);
+	case_record_init(c);
+	c->id = sqlite3_column_int64(s, 0);
+	for (int i = 0; i < gd->nfields; i++)
+		c->main.value[i] = column_value(s, i + 1, &gd->fields[i]);
+}
+
+static int load_children(struct storage *st, struct case_record *c, sqlite3_stmt **cache,
+			 struct sanad_error *err)
+{
+	for (int g = 1; g < GROUP_COUNT; g++) {
+		const struct group_def *gd = domain_group((enum group_id)g);
+		sqlite3_stmt *s = cache[g];
+		int rc;
+		if (!s) {
+			struct strbuf sb = STRBUF_INIT;
+			strbuf_addstr(&sb, "SELECT seq");
+			for (int i = 0; i < gd->nfields; i++)
+				strbuf_addf(&sb, ", %s", gd->fields[i].name);
+			strbuf_addf(&sb, " FROM %s WHERE case_id = ? ORDER BY seq", gd->table);
+			rc = prepare(st, sb.buf, &cache[g], err);
+			strbuf_release(&sb);
+			if (rc)
+				return rc;
+			s = cache[g];
+		}
+		sqlite3_bind_int64(s, 1, c->id);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			struct record *r = case_record_add_item(c, (enum group_id)g);
+			for (int i = 0; i < gd->nfields; i++)
+				r->value[i] = column_value(s, i + 1, &gd->fields[i]);
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return db_error(st, err, gd->name);
+	}
+	return 0;
+}
+
+static void finalize_all(sqlite3_stmt **stmts, int n)
+{
+	for (int i = 0; i < n; i++)
+		sqlite3_finalize(stmts[i]);
+}
+
+int storage_case_get(struct storage *st, const char *ref, struct case_record *out,
+		     struct sanad_error *err)
+{
+	sqlite3_stmt *s, *child[GROUP_COUNT] = { 0 };
+	char *sql = case_select_sql("WHERE c.snd_CaseRef = ?");
+	int rc = prepare(st, sql, &s, err);
+	free(sql);
+	case_record_init(out);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(s, 1, ref, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		case_record_release(out);
+		case_from_row(s, out);
+		rc = load_children(st, out, child, err);
+	} else if (rc == SQLITE_DONE) {
+		rc = sanad_error_set(err, SANAD_ENOTFOUND, "no case with reference '%.64s'", ref);
+	} else {
+		rc = db_error(st, err, "reading case");
+	}
+	sqlite3_finalize(s);
+	finalize_all(child, GROUP_COUNT);
+	return rc;
+}
+
+static void query_where(const struct case_query *q, struct strbuf *sb)
+{
+	strbuf_addstr(sb, "WHERE c.id > ?1");
+	if (q->org_code)
+		strbuf_addstr(sb, " AND o.code = ?2");
+	if (q->owner)
+		strbuf_addstr(sb, " AND c.cas_CaseOwner = ?3");
+}
+
+static void query_bind(sqlite3_stmt *s, const struct case_query *q)
+{
+	sqlite3_bind_int64(s, 1, q->after_id);
+	if (q->org_code)
+		sqlite3_bind_text(s, 2, q->org_code, -1, SQLITE_TRANSIENT);
+	if (q->owner)
+		sqlite3_bind_text(s, 3, q->owner, -1, SQLITE_TRANSIENT);
+}
+
+int storage_case_each(struct storage *st, const struct case_query *q, case_visit_fn fn, void *ctx,
+		      struct sanad_error *err)
+{
+	struct strbuf where = STRBUF_INIT;
+	sqlite3_stmt *s, *child[GROUP_COUNT] = { 0 };
+	char *sql;
+	int rc;
+
+	query_where(q, &where);
+	strbuf_addstr(&where, " ORDER BY c.id");
+	if (q->limit > 0)
+		strbuf_addf(&where, " LIMIT %lld", (long long)q->limit);
+	sql = case_select_sql(where.buf);
+	strbuf_release(&where);
+	rc = prepare(st, sql, &s, err);
+	free(sql);
+	if (rc)
+		return rc;
+	query_bind(s, q);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct case_record c;
+		int stop;
+		case_from_row(s, &c);
+		if (q->with_children && (rc = load_children(st, &c, child, err))) {
+			case_record_release(&c);
+			goto out;
+		}
+		stop = fn(&c, ctx);
+		case_record_release(&c);
+		if (stop) {
+			rc = stop;
+			goto out;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_error(st, err, "reading cases");
+out:
+	sqlite3_finalize(s);
+	finalize_all(child, GROUP_COUNT);
+	return rc;
+}
+
+int storage_case_count(struct storage *st, const struct case_query *q, int64_t *count,
+		       struct sanad_error *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *s;
+	int rc;
+	strbuf_addstr(&sql, "SELECT count(*) FROM cases c JOIN organisation o ON o.id = c.org_id ");
+	query_where(q, &sql);
+	rc = prepare(st, sql.buf, &s, err);
+	strbuf_release(&sql);
+	if (rc)
+		return rc;
+	query_bind(s, q);
+	rc = sqlite3_step(s);
+	*count = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : db_error(st, err, "counting cases");
+}
+
+int storage_case_scan(struct storage *st, const char *const *fields, int nfields, int year,
+		      row_visit_fn fn, void *ctx, struct sanad_error *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	const struct field_def **defs = xcalloc((size_t)nfields + 1, sizeof(*defs));
+	const char **values = xcalloc((size_t)nfields + 1, sizeof(char *));
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	strbuf_addstr(&sql, "SELECT ");
+	for (int i = 0; i < nfields; i++) {
+		int fi = domain_field_index(GROUP_CASE, fields[i]);
+		if (fi < 0) {
+			rc = sanad_error_set(err, SANAD_EINVAL, "unknown case field '%s'", fields[i]);
+			goto out;
+		}
+		defs[i] = &domain_group(GROUP_CASE)->fields[fi];
+		if (i)
+			strbuf_addstr(&sql, ", ");
+		if (is_org_field(defs[i]))
+			strbuf_addstr(&sql, "(SELECT code FROM organisation o WHERE o.id = c.org_id)");
+		else
+			strbuf_addf(&sql, "c.%s", defs[i]->name);
+	}
+	if (!nfields)
+		strbuf_addstr(&sql, "1");
+	strbuf_addstr(&sql, " FROM cases c");
+	if (year > 0)
+		strbuf_addstr(&sql, " WHERE c.snd_YearOfRegistration = ?1");
+	if ((rc = prepare(st, sql.buf, &s, err)))
+		goto out;
+	if (year > 0)
+		sqlite3_bind_int(s, 1, year);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int stop;
+		for (int i = 0; i < nfields; i++) {
+			if (sqlite3_column_type(s, i) == SQLITE_NULL)
+				values[i] = NULL;
+			else if (defs[i]->kind == FK_BOOL)
+				values[i] = sqlite3_column_int(s, i) ? "true" : "false";
+			else
+				values[i] = (const char *)sqlite3_column_text(s, i);
+		}
+		if ((stop = fn(values, ctx))) {
+			rc = stop;
+			goto out;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_error(st, err, "scanning cases");
+out:
+	sqlite3_finalize(s);
+	strbuf_release(&sql);
+	free(defs);
+	free(values);
+	return rc;
+}
+
+int storage_summary(struct storage *st, struct strbuf *out, struct sanad_error *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if (prepare(st, "SELECT o.code, o.name, count(c.id) FROM organisation o "
+			"LEFT JOIN cases c ON c.org_id = o.id GROUP BY o.id ORDER BY o.code", &s, err))
+		return err->code;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		strbuf_addf(out, "  %-24s %8lld cases  %s\n", sqlite3_column_text(s, 0),
+			    (long long)sqlite3_column_int64(s, 2), sqlite3_column_text(s, 1));
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : db_error(st, err, "summarising");
+}
+
+int storage_backup(struct storage *st, const char *dest, struct sanad_error *err)
+{
+	sqlite3 *to;
+	sqlite3_backup *b;
+	struct stat sb;
+	int rc;
+
+	if (stat(dest, &sb) == 0)
+		return sanad_error_set(err, SANAD_EEXIST, "%s already exists; choose a new backup file", dest);
+	if (sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		rc = sanad_error_set(err, SANAD_EIO, "cannot create %s: %s", dest, sqlite3_errmsg(to));
+		sqlite3_close(to);
+		return rc;
+	}
+	chmod(dest, 0600);
+	b = sqlite3_backup_init(to, "main", st->db, "main");
+	if (!b) {
+		rc = sanad_error_set(err, SANAD_EDB, "backup: %s", sqlite3_errmsg(to));
+		sqlite3_close(to);
+		unlink(dest);
+		return rc;
+	}
+	/* step in chunks so writers are not blocked for the whole copy */
+	while ((rc = sqlite3_backup_step(b, 1024)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		sqlite3_sleep(rc == SQLITE_OK ? 0 : 20);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		rc = sanad_error_set(err, SANAD_EDB, "backup failed: %s", sqlite3_errmsg(to));
+		sqlite3_close(to);
+		unlink(dest);
+		return rc;
+	}
+	rc = sqlite3_close(to) == SQLITE_OK ? 0 : sanad_error_set(err, SANAD_EIO, "closing backup %s", dest);
+	return rc;
+}
+
+struct check_ctx {
+	struct strbuf *report;
+	int *problems;
+	enum group_id group;
+};
+
+static void check_values(struct check_ctx *cc, const char *where, const struct record *r, enum group_id g)
+{
+	const struct group_def *gd = domain_group(g);
+	for (int i = 0; i < gd->nfields; i++) {
+		char *canon = NULL;
+		struct sanad_error e;
+		if (!r->value[i])
+			continue;
+		if (field_normalise(&gd->fields[i], r->value[i], &canon, &e)) {
+			strbuf_addf(cc->report, "%s: %s\n", where, e.message);
+			(*cc->problems)++;
+		} else if (!canon || strcmp(canon, r->value[i])) {
+			strbuf_addf(cc->report, "%s: %s: stored value '%.60s' is not in canonical form\n",
+				    where, gd->fields[i].name, r->value[i]);
+			(*cc->problems)++;
+		}
+		free(canon);
+	}
+}
+
+static int check_case(const struct case_record *c, void *ctx)
+{
+	struct check_ctx *cc = ctx;
+	const char *ref = case_get(c, "snd_CaseRef");
+	struct sanad_error e;
+	char where[128];
+
+	snprintf(where, sizeof(where), "case %s", ref ? ref : "?");
+	check_values(cc, where, &c->main, GROUP_CASE);
+	for (int g = 1; g < GROUP_COUNT; g++)
+		for (size_t k = 0; k < c->child[g].count; k++) {
+			snprintf(where, sizeof(where), "case %s %s item %zu", ref ? ref : "?",
+				 domain_group((enum group_id)g)->name, k + 1);
+			check_values(cc, where, &c->child[g].items[k], (enum group_id)g);
+		}
+	if (case_record_validate(c, &e)) {
+		strbuf_addf(cc->report, "case %s: %s\n", ref ? ref : "?", e.message);
+		(*cc->problems)++;
+	}
+	return 0;
+}
+
+int storage_check(struct storage *st, struct strbuf *report, int *problems, struct sanad_error *err)
+{
+	sqlite3_stmt *s;
+	struct case_query q = { .with_children = 1 };
+	struct check_ctx cc = { report, problems, GROUP_CASE };
+	int rc;
+
+	*problems = 0;
+	if (prepare(st, "PRAGMA integrity_check", &s, err))
+		return err->code;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *msg = (const char *)sqlite3_column_text(s, 0);
+		if (strcmp(msg, "ok")) {
+			strbuf_addf(report, "integrity: %s\n", msg);
+			(*problems)++;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "integrity check");
+	if (prepare(st, "PRAGMA foreign_key_check", &s, err))
+		return err->code;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		strbuf_addf(report, "foreign key: row %lld of %s points to a missing %s\n",
+			    (long long)sqlite3_column_int64(s, 1), sqlite3_column_text(s, 0),
+			    sqlite3_column_text(s, 2));
+		(*problems)++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "foreign key check");
+	if (storage_schema_version(st) != storage_schema_latest()) {
+		strbuf_addf(report, "schema: version %d, expected %d\n", storage_schema_version(st),
+			    storage_schema_latest());
+		(*problems)++;
+	}
+	return storage_case_each(st, &q, check_case, &cc, err);
+}
