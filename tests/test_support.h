@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 /* A fresh path for a temporary file under $TMPDIR (not created). The caller
- * frees it; remove the file (and its -wal/-shm) when done. */
+ * frees it; remove the file (and its -wal/-shm/.key) when done. */
 static inline char *test_temp_path(const char *suffix)
 {
 	static int counter;
@@ -30,6 +30,8 @@ static inline void test_remove_db(const char *path)
 	snprintf(buf, sizeof(buf), "%s-wal", path);
 	remove(buf);
 	snprintf(buf, sizeof(buf), "%s-shm", path);
+	remove(buf);
+	snprintf(buf, sizeof(buf), "%s.key", path); /* the key file storage_open creates */
 	remove(buf);
 }
 

@@ -17,9 +17,19 @@ record() {
 	return 0
 }
 
+# The command runs in a subshell with set -e, and the subshell is NOT in an
+# if/&&/|| condition: inside a condition the shell ignores set -e, and a
+# multi-step check function would pass on its last command alone.
+run_set_e() {
+	(set -e; "$@") > "$T/.out" 2>&1
+	rc=$?
+	return 0
+}
+
 check() {
 	desc=$1; shift
-	if (set -e; "$@") > "$T/.out" 2>&1; then
+	run_set_e "$@"
+	if [ "$rc" -eq 0 ]; then
 		record pass
 	else
 		tests_failed=$((tests_failed + 1))
@@ -31,7 +41,8 @@ check() {
 
 check_fails() {
 	desc=$1; shift
-	if (set -e; "$@") > "$T/.out" 2>&1; then
+	run_set_e "$@"
+	if [ "$rc" -eq 0 ]; then
 		tests_failed=$((tests_failed + 1))
 		record fail
 		echo "FAIL $SCRIPT_NAME: $desc (expected a failure, got success)"
