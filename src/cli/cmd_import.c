@@ -1,13 +1,175 @@
-/* cli/cmd_import.c: placeholder until the import command lands. */
+/* cli/cmd_import.c: `sanad import` — cases from HTCDS CSV, the CTDC layout,
+ * XForm submissions or Sanad JSON, all files in one transaction. */
 #include "cli/cli.h"
+#include "audit/audit.h"
+#include "importer/importer.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
-const char usage_import[] = "usage: sanad import\n\nNot built yet.\n";
+const char usage_import[] =
+	"usage: sanad import --db PATH --format FORMAT [--org CODE] [--skip-invalid]\n"
+	"                    [--rejects FILE] [--dry-run] [--quiet] FILE...\n"
+	"\n"
+	"Import cases from files, all of them in one transaction.  If any record is\n"
+	"invalid nothing is written, and every problem is listed on stderr as\n"
+	"  FILE: row N, column C, value 'V': reason\n"
+	"where rows are counted from 1 after the header (XForm: submissions).  FILE\n"
+	"'-' reads standard input.\n"
+	"\n"
+	"  --format FORMAT  htcds-csv, ctdc, xform or json (see below)\n"
+	"  --org CODE       organisation that owns records which do not name one\n"
+	"                   (default: the database's only organisation)\n"
+	"  --skip-invalid   import the valid records and write the rejected ones,\n"
+	"                   with the reasons, to the rejects file\n"
+	"  --rejects FILE   where --skip-invalid writes them (default FILE.rejects.csv\n"
+	"                   beside the first file); CSV with the columns file, row,\n"
+	"                   column, value, reason, record (the record as read)\n"
+	"  --dry-run        check everything, duplicates included, and write nothing\n"
+	"  --quiet          no summary and no warnings; problems are still listed\n"
+	"\n"
+	"Formats:\n"
+	"  htcds-csv  One row per case.  The header names HTCDS fields (prs_Gender,\n"
+	"             vic_TypeOfExploitation; the XForm spellings prs_First_Name\n"
+	"             work too), in any order and any subset: the layout of\n"
+	"             'sanad export --format htcds-csv'.  Fields of repeating groups\n"
+	"             carry the item number from 1: hte_Type.1, hte_Country.1,\n"
+	"             hte_Type.2 (without a number: item 1); an item with all cells\n"
+	"             empty is no item.  Multi-select cells hold codes separated by\n"
+	"             ';'.  A leading apostrophe on free text (the formula guard of\n"
+	"             Sanad's exports) is removed.  An org_Name column names the\n"
+	"             organisations the import creates for snd_Organisation codes\n"
+	"             that do not exist yet.\n"
+	"  ctdc       The global dataset layout of the Counter Trafficking Data\n"
+	"             Collaborative, any subset of its columns in any order:\n"
+	"             yearOfRegistration, Datasource, gender (the person's sex:\n"
+	"             Female, Male, Transgender), ageBroad (18--20, 18-20, 48+),\n"
+	"             majorityStatus, majorityStatusAtExploit, citizenship and\n"
+	"             CountryOfExploitation (ISO 3166 codes), isAbduction, and the\n"
+	"             flags meansOfControl*, isForcedLabour, isSexualExploit and the\n"
+	"             other is* types, typeOfLabour*, typeOfSex*, recruiterRelation*\n"
+	"             (1 set, 0 not set).  '-', '-99', '00' (country) and empty\n"
+	"             cells are unknown.  Columns CTDC derives from others\n"
+	"             (*Concatenated, *NotSpecified, isSexAndLabour) are accepted\n"
+	"             and not read.\n"
+	"  xform      Submissions of the HTCDS XForm (ODK Collect, KoboToolbox,\n"
+	"             Enketo): one <data id=\"...\"> instance per file, or several\n"
+	"             inside any wrapper element.  Elements are HTCDS field names;\n"
+	"             multi-select answers are separated by spaces.  meta/instanceID\n"
+	"             becomes the case reference, so a submission imported twice is\n"
+	"             refused as a duplicate.\n"
+	"  json       Sanad's JSON export ('sanad export --format json').\n"
+	"\n"
+	"Files are UTF-8 (a byte-order mark is fine) with LF or CRLF line ends.\n"
+	"Broken UTF-8, a wrong number of cells, an unknown code, an impossible date,\n"
+	"a cell over 1 MiB, a record over 4 MiB and more than 2000 columns are\n"
+	"errors of their row.  Columns or elements Sanad does not know are reported\n"
+	"once and ignored.\n"
+	"\n"
+	"Exit status: 0 imported, 1 nothing imported (invalid records or an error),\n"
+	"2 usage error.\n";
 
 int cmd_import(int argc, char **argv, struct cli_context *ctx)
 {
-	(void)argc, (void)argv, (void)ctx;
-	fprintf(stderr, "sanad import: not built yet\n");
-	return 1;
+	static const char *const opts[] = { "format=", "org=", "skip-invalid", "rejects=", "dry-run",
+					    "quiet", NULL };
+	struct import_options opt = { 0 };
+	struct import_result res = { 0 };
+	struct sanad_error err = { 0 };
+	const char *format, *rejects_opt;
+	char *rejects_path = NULL;
+	char **pos;
+	int npos, rc, fmt;
+
+	if ((rc = cli_parse("import", argc, argv, opts, &pos, &npos)))
+		return rc;
+	format = cli_option(argc, argv, "format");
+	rejects_opt = cli_option(argc, argv, "rejects");
+	opt.skip_invalid = cli_flag(argc, argv, "skip-invalid");
+	opt.dry_run = cli_flag(argc, argv, "dry-run");
+	opt.quiet = cli_flag(argc, argv, "quiet");
+	opt.org_code = cli_option(argc, argv, "org");
+	opt.report = stderr;
+	if (!npos) {
+		fprintf(stderr, "sanad import: name the files to import (see 'sanad import --help')\n");
+		free(pos);
+		return 2;
+	}
+	if (!format || (fmt = import_format_parse(format)) < 0) {
+		fprintf(stderr, "sanad import: say --format htcds-csv, ctdc, xform or json\n");
+		free(pos);
+		return 2;
+	}
+	opt.format = (enum import_format)fmt;
+	if (rejects_opt && !opt.skip_invalid) {
+		fprintf(stderr, "sanad import: --rejects goes with --skip-invalid\n");
+		free(pos);
+		return 2;
+	}
+	if (opt.skip_invalid && !opt.dry_run) {
+		int fd;
+		if (rejects_opt) {
+			rejects_path = xstrdup(rejects_opt);
+		} else {
+			size_t n = strlen(pos[0]) + 16;
+			rejects_path = xmalloc(n);
+			snprintf(rejects_path, n, "%s.rejects.csv", strcmp(pos[0], "-") ? pos[0] : "stdin");
+		}
+		for (int i = 0; i < npos; i++)
+			if (!strcmp(pos[i], rejects_path)) {
+				fprintf(stderr, "sanad import: the rejects file %s is one of the files to import\n",
+					rejects_path);
+				free(rejects_path);
+				free(pos);
+				return 2;
+			}
+		/* rejected records are victim data: owner only, like the database */
+		fd = open(rejects_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0 || !(opt.rejects = fdopen(fd, "w"))) {
+			fprintf(stderr, "sanad import: cannot write %s: %s\n", rejects_path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			free(rejects_path);
+			free(pos);
+			return 1;
+		}
+	}
+
+	rc = import_files(ctx->st, (const char *const *)pos, &opt, &res, &err);
+
+	if (opt.rejects) {
+		if (fclose(opt.rejects) != 0 && !rc) {
+			fprintf(stderr, "sanad import: writing %s: %s\n", rejects_path, strerror(errno));
+			rc = SANAD_EIO;
+		}
+		/* no rejects, or nothing imported: the file would only mislead */
+		if (rc || !res.rejected)
+			unlink(rejects_path);
+	}
+	if (!rc && !opt.dry_run) { /* the audit trail: what came in, never whose */
+		char note[160];
+		snprintf(note, sizeof(note), "%s: %ld of %ld records imported", format, res.imported, res.records);
+		rc = audit_append(ctx->st, audit_cli_actor(), opt.org_code, AUDIT_IMPORT, NULL, note, &err);
+	}
+	if (rc) {
+		cli_error("import", &err);
+		if (rc == SANAD_EINVAL && res.rejected && !opt.skip_invalid && !opt.dry_run)
+			fprintf(stderr, "sanad import: fix the records above, or import the valid ones with --skip-invalid\n");
+	} else if (!opt.quiet) {
+		if (opt.dry_run)
+			printf("checked %ld record%s: all valid; nothing was written (dry run)\n", res.records,
+			       res.records == 1 ? "" : "s");
+		else
+			printf("imported %ld of %ld record%s from %d file%s: %ld rejected, %ld warning%s%s%s\n",
+			       res.imported, res.records, res.records == 1 ? "" : "s", npos, npos == 1 ? "" : "s",
+			       res.rejected, res.warnings, res.warnings == 1 ? "" : "s",
+			       res.rejected ? "; rejected records are in " : "", res.rejected ? rejects_path : "");
+	}
+	free(rejects_path);
+	free(pos);
+	return rc ? 1 : 0;
 }

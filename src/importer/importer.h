@@ -29,6 +29,8 @@ struct import_options {
 	FILE *rejects;             /* with skip_invalid: rejected records and reasons (CSV) */
 	FILE *report;              /* human-readable problems (stderr by default) */
 	long max_reported;         /* stop listing problems after this many (0: 100) */
+	int quiet;                 /* leave warnings off the report (they are still counted) */
+	int dry_run;               /* check everything, write nothing (see import_stream) */
 };
 
 struct import_result {
@@ -44,6 +46,15 @@ struct import_result {
  * was written; another code for I/O or database failure (nothing written). */
 int import_files(struct storage *st, const char *const *paths, const struct import_options *opt,
 		 struct import_result *res, struct sanad_error *err);
+
+/* Import one open stream (name is used in messages) into st, in one
+ * transaction, as import_files does for files.  With opt->dry_run the
+ * records are checked and inserted but the transaction is rolled back, so
+ * the answer includes conflicts with cases already there; st may then be
+ * NULL, and records are only checked (no organisations, no conflicts):
+ * the fuzz harnesses and unit tests use that. */
+int import_stream(struct storage *st, FILE *in, const char *name, const struct import_options *opt,
+		  struct import_result *res, struct sanad_error *err);
 
 /* ---- for format readers ---- */
 
@@ -73,5 +84,14 @@ int import_read_htcds_csv(FILE *in, const char *name, struct import_sink *sink, 
 int import_read_ctdc(FILE *in, const char *name, struct import_sink *sink, struct sanad_error *err);
 int import_read_xform(FILE *in, const char *name, struct import_sink *sink, struct sanad_error *err);
 int import_read_json(FILE *in, const char *name, struct import_sink *sink, struct sanad_error *err);
+
+/* ---- one case object (used by `sanad case add --json`; see read_json.c) ---- */
+
+/* Build *out (initialised here; the caller releases it) from text holding
+ * one case object shaped like an element of "cases" in a Sanad JSON export.
+ * Values are normalised but not derived or validated across fields.  An
+ * unknown key is an error here, since a script should hear of a misspelt
+ * field.  err names the field (hte_Type.2 for items) and the value. */
+int import_json_case(const char *text, size_t len, struct case_record *out, struct sanad_error *err);
 
 #endif
