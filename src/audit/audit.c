@@ -1,0 +1,198 @@
+/*
+ * audit/audit.c: the hash chain over the audit_log rows (see audit.h).
+ *
+ * canonical(row) is, for each of id, at, actor, org_code, action, case_ref,
+ * detail in this order: the byte length in decimal, ':', the bytes, ';' —
+ * and "-;" for NULL.  Length prefixes make the encoding unambiguous (no
+ * choice of separator inside a value can make two rows serialise alike).
+ */
+#include "audit/audit.h"
+
+#include "crypto/crypto.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+#define DETAIL_MAX 1000
+
+static void canon_field(struct strbuf *sb, const char *v)
+{
+	if (!v) {
+		strbuf_addstr(sb, "-;");
+		return;
+	}
+	strbuf_addf(sb, "%zu:", strlen(v));
+	strbuf_addstr(sb, v);
+	strbuf_addch(sb, ';');
+}
+
+void audit_canonical(const struct audit_row *r, struct strbuf *sb)
+{
+	char id[32];
+	snprintf(id, sizeof(id), "%lld", (long long)r->id);
+	canon_field(sb, id);
+	canon_field(sb, r->at);
+	canon_field(sb, r->actor);
+	canon_field(sb, r->org_code);
+	canon_field(sb, r->action);
+	canon_field(sb, r->case_ref);
+	canon_field(sb, r->detail);
+}
+
+/* hash = BLAKE2b-256(raw prev_hash || canonical(row)); 0 on success, -1 if
+ * prev_hash is not 64 hex digits. */
+static int row_hash(const struct audit_row *r, const char *prev_hex, char out[CRYPTO_HASH_HEX])
+{
+	unsigned char prev[32];
+	struct crypto_hasher h;
+	struct strbuf sb = STRBUF_INIT;
+	if (!prev_hex || strlen(prev_hex) != 64)
+		return -1;
+	for (int i = 0; i < 32; i++) {
+		unsigned v;
+		if (sscanf(prev_hex + 2 * i, "%2x", &v) != 1)
+			return -1;
+		prev[i] = (unsigned char)v;
+	}
+	audit_canonical(r, &sb);
+	crypto_hasher_init(&h);
+	crypto_hasher_add(&h, prev, sizeof(prev));
+	crypto_hasher_add(&h, sb.buf ? sb.buf : "", sb.len);
+	crypto_hasher_final_hex(&h, out);
+	strbuf_release(&sb);
+	return 0;
+}
+
+const char *audit_cli_actor(void)
+{
+	static char buf[96];
+	struct passwd *pw = getpwuid(getuid());
+	snprintf(buf, sizeof(buf), "cli:%.80s", pw && pw->pw_name ? pw->pw_name : "unknown");
+	return buf;
+}
+
+static int check_text(const char *what, const char *v, size_t max, struct sanad_error *err)
+{
+	if (!v)
+		return 0;
+	if (strlen(v) > max)
+		return sanad_error_set(err, SANAD_ELIMIT, "audit %s longer than %zu bytes", what, max);
+	if (!utf8_valid(v, strlen(v), NULL))
+		return sanad_error_set(err, SANAD_EINVAL, "audit %s is not valid UTF-8", what);
+	return 0;
+}
+
+int audit_append_at(struct storage *st, const char *at, const char *actor, const char *org_code,
+		    const char *action, const char *case_ref, const char *detail, struct sanad_error *err)
+{
+	struct audit_row r = { 0 };
+	char prev[CRYPTO_HASH_HEX], hash[CRYPTO_HASH_HEX];
+	int64_t last;
+	int own_tx = !storage_in_transaction(st), rc;
+
+	if (!actor || !*actor || !action || !*action)
+		return sanad_error_set(err, SANAD_EINVAL, "an audit record needs an actor and an action");
+	if ((rc = check_text("actor", actor, 200, err)) || (rc = check_text("organisation", org_code, 200, err)) ||
+	    (rc = check_text("action", action, 64, err)) || (rc = check_text("case reference", case_ref, 200, err)) ||
+	    (rc = check_text("detail", detail, DETAIL_MAX, err)))
+		return rc;
+	if (own_tx && (rc = storage_begin(st, err)))
+		return rc;
+	if ((rc = storage_audit_last(st, &last, prev, err)))
+		goto out;
+	if (!prev[0])
+		snprintf(prev, sizeof(prev), "%s", ZERO_HASH);
+	r.id = last + 1;
+	r.at = (char *)at;
+	r.actor = (char *)actor;
+	r.org_code = (char *)org_code;
+	r.action = (char *)action;
+	r.case_ref = (char *)case_ref;
+	r.detail = (char *)detail;
+	if (row_hash(&r, prev, hash)) {
+		rc = sanad_error_set(err, SANAD_EDB, "audit row %lld has a malformed hash; run 'sanad audit verify'",
+				     (long long)last);
+		goto out;
+	}
+	r.prev_hash = prev;
+	r.hash = hash;
+	rc = storage_audit_insert(st, &r, err);
+out:
+	if (own_tx) {
+		if (!rc)
+			rc = storage_commit(st, err);
+		if (rc)
+			storage_rollback(st);
+	}
+	return rc;
+}
+
+int audit_append(struct storage *st, const char *actor, const char *org_code, const char *action,
+		 const char *case_ref, const char *detail, struct sanad_error *err)
+{
+	char at[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return audit_append_at(st, at, actor, org_code, action, case_ref, detail, err);
+}
+
+struct verify_ctx {
+	struct audit_verify_result *r;
+	char prev[CRYPTO_HASH_HEX];
+	int64_t expect_id;
+};
+
+static int verify_row(const struct audit_row *row, void *vctx)
+{
+	struct verify_ctx *v = vctx;
+	char hash[CRYPTO_HASH_HEX];
+	v->r->rows++;
+	if (row->id != v->expect_id) {
+		snprintf(v->r->reason, sizeof(v->r->reason), "row %lld follows row %lld: rows are missing",
+			 (long long)row->id, (long long)(v->expect_id - 1));
+		v->r->first_bad = row->id;
+		return 1;
+	}
+	if (!row->prev_hash || strcmp(row->prev_hash, v->prev)) {
+		snprintf(v->r->reason, sizeof(v->r->reason), "its previous-hash does not match row %lld",
+			 (long long)(row->id - 1));
+		v->r->first_bad = row->id;
+		return 1;
+	}
+	if (row_hash(row, v->prev, hash) || !row->hash || strcmp(hash, row->hash)) {
+		snprintf(v->r->reason, sizeof(v->r->reason), "its content does not match its hash");
+		v->r->first_bad = row->id;
+		return 1;
+	}
+	snprintf(v->prev, sizeof(v->prev), "%s", row->hash);
+	snprintf(v->r->head, sizeof(v->r->head), "%s", row->hash);
+	v->expect_id++;
+	return 0;
+}
+
+int audit_verify(struct storage *st, struct audit_verify_result *r, struct sanad_error *err)
+{
+	struct verify_ctx v;
+	int rc;
+	memset(r, 0, sizeof(*r));
+	v.r = r;
+	v.expect_id = 1;
+	snprintf(v.prev, sizeof(v.prev), "%s", ZERO_HASH);
+	rc = storage_audit_each(st, verify_row, &v, err);
+	if (rc < 0)
+		return rc;
+	return 0;
+}
+
+int audit_list(struct storage *st, const struct audit_query *q, struct audit_row **rows, size_t *count,
+	       struct sanad_error *err)
+{
+	return storage_audit_query(st, q, rows, count, err);
+}

@@ -1,0 +1,74 @@
+/*
+ * audit: the trail of who did what to personal data.  Append-only (the
+ * database refuses UPDATE and DELETE on the table by trigger) and
+ * hash-chained: row n stores hash(n-1) and
+ *     hash(n) = BLAKE2b-256(raw hash(n-1) || canonical(row n))
+ * where canonical() is the length-prefixed serialisation of id, time, actor,
+ * organisation, action, case reference and detail (audit.c).  Changing,
+ * deleting or reordering any row breaks the chain from that row on, and
+ * audit_verify names the first row that no longer fits.  Anyone able to
+ * rewrite the whole file can recompute the chain, so record the head hash
+ * that `sanad audit verify` prints somewhere else (docs/security.md).
+ *
+ * Details never carry personal data: counts, field names, codes, formats.
+ */
+#ifndef SANAD_AUDIT_H
+#define SANAD_AUDIT_H
+
+#include "storage/storage.h"
+
+/* Actions (the `action` column).  Plain strings so that the trail stays
+ * readable with the sqlite3 shell. */
+#define AUDIT_VIEW "view"                /* a case was shown */
+#define AUDIT_LIST "list"                /* a list of cases was shown */
+#define AUDIT_SEARCH "search"            /* a name search */
+#define AUDIT_CREATE "create"
+#define AUDIT_UPDATE "update"
+#define AUDIT_HANDOVER "handover"
+#define AUDIT_EXPORT "export"
+#define AUDIT_IMPORT "import"
+#define AUDIT_REFERRAL "referral"        /* created, accepted, declined */
+#define AUDIT_CONSENT "consent"          /* recorded or revoked */
+#define AUDIT_LOGIN "login"
+#define AUDIT_LOGIN_FAILED "login_failed"
+#define AUDIT_LOGOUT "logout"
+#define AUDIT_DENIED "denied"            /* an access attempt the policy refused */
+#define AUDIT_USER_ADMIN "user_admin"    /* account created, disabled, re-roled, token */
+#define AUDIT_PASSWORD "password_change"
+#define AUDIT_REKEY "rekey"
+
+/* Append one record.  actor: the username (or "cli:<os user>").  org_code:
+ * the organisation whose data the record concerns — the case's owning
+ * organisation when there is a case (so an organisation administrator sees
+ * who looked at its cases, whoever they were), else the actor's.  org_code,
+ * case_ref and detail may be NULL.  Runs in its own IMMEDIATE transaction
+ * when none is open, else inside the caller's (which must hold the write
+ * lock, i.e. storage_begin).  The time is taken from the clock (UTC). */
+int audit_append(struct storage *st, const char *actor, const char *org_code, const char *action,
+		 const char *case_ref, const char *detail, struct sanad_error *err);
+/* The same with an explicit time (ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ"). */
+int audit_append_at(struct storage *st, const char *at, const char *actor, const char *org_code,
+		    const char *action, const char *case_ref, const char *detail, struct sanad_error *err);
+
+/* The actor name of the CLI: "cli:" + the OS user name.  Static buffer. */
+const char *audit_cli_actor(void);
+
+struct audit_verify_result {
+	int64_t rows;        /* rows checked */
+	int64_t first_bad;   /* id of the first row that fails, 0 if none */
+	char reason[160];    /* why it fails */
+	char head[65];       /* hash of the last good row ("" if no rows) */
+};
+/* Recompute the chain.  Returns 0 after a complete check whatever it found
+ * (look at r->first_bad), or an error if the table cannot be read. */
+int audit_verify(struct storage *st, struct audit_verify_result *r, struct sanad_error *err);
+
+/* Browse: rows matching q (storage.h struct audit_query), newest first.
+ * *rows is new: release each (audit_row_release), then free the array. */
+int audit_list(struct storage *st, const struct audit_query *q, struct audit_row **rows, size_t *count,
+	       struct sanad_error *err);
+
+/* The canonical serialisation of a row (exposed for tests): appended to sb. */
+void audit_canonical(const struct audit_row *r, struct strbuf *sb);
+
+#endif
