@@ -128,4 +128,12 @@ const char *age_band_for(int age);
  * Returns a new string. */
 char *name_normalise(const char *s);
 
+/* The cross-script skeleton of a name, for search across Arabic and Latin
+ * spellings: the normalised name with each word reduced to consonant
+ * classes (vowels, alef, waw, ya and ain dropped; kh/q/k, sh/s/sad, th/t,
+ * dh/d/dad, g/j grouped; doubled letters and a final h dropped; the article
+ * al-/el- dropped), so محمد, Mohammed and Muhammad all give "mhmd".  Words
+ * of other scripts are kept as normalised.  Returns a new string. */
+char *name_skeleton(const char *s);
+
 #endif

@@ -10,6 +10,7 @@
  */
 #include "domain/domain.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #define TXT(n, fl) { n, FK_TEXT, NULL, fl, 0, 200 }
@@ -201,12 +202,41 @@ const struct group_def *domain_group(enum group_id id)
 	return id < GROUP_COUNT ? &groups[id] : NULL;
 }
 
+/* Field lookup by name runs several times per record on the import path
+ * (derivation and validation name their fields), so names are hashed once
+ * into a table instead of compared one by one. */
+#define FIELD_SLOTS 512
+static struct { const char *name; signed char group; short index; } field_slots[FIELD_SLOTS];
+static pthread_once_t field_slots_once = PTHREAD_ONCE_INIT;
+
+static unsigned field_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void field_slots_build(void)
+{
+	for (int g = 0; g < GROUP_COUNT; g++)
+		for (int i = 0; i < groups[g].nfields; i++) {
+			unsigned h = field_hash(groups[g].fields[i].name) % FIELD_SLOTS;
+			while (field_slots[h].name)
+				h = (h + 1) % FIELD_SLOTS;
+			field_slots[h].name = groups[g].fields[i].name;
+			field_slots[h].group = (signed char)g;
+			field_slots[h].index = (short)i;
+		}
+}
+
 int domain_field_index(enum group_id group, const char *name)
 {
-	const struct group_def *g = domain_group(group);
-	for (int i = 0; g && i < g->nfields; i++)
-		if (!strcmp(g->fields[i].name, name))
-			return i;
+	unsigned h;
+	pthread_once(&field_slots_once, field_slots_build);
+	for (h = field_hash(name) % FIELD_SLOTS; field_slots[h].name; h = (h + 1) % FIELD_SLOTS)
+		if (!strcmp(field_slots[h].name, name))
+			return field_slots[h].group == (signed char)group ? field_slots[h].index : -1;
 	return -1;
 }
 

@@ -88,18 +88,25 @@ void strbuf_addch(struct strbuf *sb, char c)
 
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 {
-	va_list ap;
+	va_list ap, again;
+	size_t avail;
 	int n;
 
+	strbuf_grow(sb, 64);
+	avail = sb->alloc - sb->len;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	va_copy(again, ap);
+	n = vsnprintf(sb->buf + sb->len, avail, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n >= 0 && (size_t)n >= avail) {
+		strbuf_grow(sb, (size_t)n);
+		n = vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, again);
+	}
+	va_end(again);
+	if (n < 0) {
+		sb->buf[sb->len] = '\0';
 		return;
-	strbuf_grow(sb, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	}
 	sb->len += (size_t)n;
 }
 
