@@ -1,0 +1,116 @@
+/*
+ * stats: counts of victims by year and by the disaggregation dimensions the
+ * source documents ask for (CEDAW GR 38 para 110, SDG 16.2.2: sex, age,
+ * disability, ethnicity, nationality, migration status, location,
+ * socio-economic status, form of exploitation) and by the case facts a
+ * coordinator reports on (stage, status, organisation, recruitment ...).
+ *
+ * One table of dimensions (dimensions.c) names each one, the case field it reads
+ * and how its values are grouped and ordered; `sanad stats`, the future
+ * HTTP API and the tests all go through it.  The core computes a struct
+ * stats_table; the front ends print it (CLI) or serve stats_table_json (API).
+ *
+ * Counting rules, which every front end repeats to its reader:
+ *   - a victim is a case; total_victims is the number of cases counted;
+ *   - a case whose value is unknown counts in the group "unknown" (code
+ *     NULL), shown last;
+ *   - for a multi-valued dimension (nationality, form of exploitation ...)
+ *     a case counts once under each of its values, so the rows of such a
+ *     table add up to more than total_victims.
+ * These are raw counts: small-cell suppression for publication is applied
+ * by the publishing layer, not here.
+ */
+#ifndef SANAD_STATS_H
+#define SANAD_STATS_H
+
+#include <jansson.h>
+
+#include "storage/storage.h"
+
+/* Most dimensions one table may cross: beyond this, nearly every cell is
+ * tiny and the table says nothing a reader could use. */
+#define STATS_MAX_DIMS 6
+
+enum stats_dim_kind {
+	STATS_DIM_NUMBER, /* an integer field, ordered numerically (year) */
+	STATS_DIM_PICK,   /* one vocabulary code, ordered as the list */
+	STATS_DIM_MULTI,  /* several vocabulary codes; the case counts under each */
+	STATS_DIM_BANDED, /* an age in years, grouped into the list's age bands */
+	STATS_DIM_TEXT,   /* free text, ordered by its bytes */
+	STATS_DIM_ORG,    /* the owning organisation's code, labelled with its name */
+};
+
+struct stats_dimension {
+	const char *name;        /* as users type it: "nationality" */
+	const char *alias;       /* another accepted name ("citizenship"), or NULL */
+	const char *field;       /* case field of the domain registry */
+	enum stats_dim_kind kind;
+	const char *list;        /* vocabulary list of PICK, MULTI and BANDED, else NULL */
+	const char *title[2];    /* column heading, English and Arabic (enum vocab_lang) */
+	const char *description; /* one line for `sanad stats --list` */
+};
+
+/* The dimension table, in the order `sanad stats --list` shows it. */
+const struct stats_dimension *stats_dimensions(int *count);
+/* Find a dimension by name or alias (case-insensitive); NULL if none. */
+const struct stats_dimension *stats_dimension_find(const char *name);
+
+/* One value of a dimension in a result: the code as stored (NULL for the
+ * "unknown" group) and its labels for display. */
+struct stats_value {
+	char *code;
+	char *label[2]; /* English and Arabic; for codes without a label, the code */
+};
+
+struct stats_column {
+	const struct stats_dimension *dim;
+	char *name;                 /* the name the caller used ("gender"), for headers */
+	struct stats_value *values; /* the values that occur, in display order */
+	int nvalues;
+};
+
+struct stats_row {
+	int value[STATS_MAX_DIMS]; /* per column: index into its values[] */
+	int64_t count;
+};
+
+struct stats_table {
+	int ncolumns;
+	struct stats_column columns[STATS_MAX_DIMS];
+	struct stats_row *rows;     /* ordered by the columns' display order */
+	size_t nrows;
+	int64_t total_victims;      /* cases counted (each once, whatever the dimensions) */
+	int year;                   /* the year filter, 0 when all years */
+	/* For tables with multi-valued columns: the sentence every front end
+	 * shows under the table (rows add up to more than the victims), in
+	 * English and Arabic; NULL otherwise. */
+	char *note[2];
+};
+
+struct stats_query {
+	const char *const *dims; /* dimension names or aliases, as the user wrote them */
+	int ndims;               /* 1..STATS_MAX_DIMS */
+	int year;                /* 0: all years; else only cases registered that year */
+	/* tuning, 0 for the defaults: threads scanning at once (default one
+	 * per core, at most 8; set, it also skips the grouped count through an
+	 * index) and fewest cases one thread takes (50,000) */
+	int threads;
+	int64_t min_per_thread;
+};
+
+/* Count the cases of st by q's dimensions into *out (initialised here;
+ * release it with stats_table_release, also after a failure).  Fails with
+ * SANAD_EINVAL naming the dimension when one is unknown (the message lists
+ * the valid ones) or given twice, and SANAD_ELIMIT beyond STATS_MAX_DIMS. */
+int stats_compute(struct storage *st, const struct stats_query *q, struct stats_table *out,
+		  struct sanad_error *err);
+void stats_table_release(struct stats_table *t);
+
+/* The table as JSON (a new reference, the caller decrefs):
+ *   {"dimensions": ["year", "gender"], "year": null, "total_victims": N,
+ *    "notes": ["..."], "rows": [{"year": 2002, "gender": "Female", "count": 12}, ...]}
+ * Number dimensions are JSON numbers, unknown values null.  With labels,
+ * each row also has "<name>_label" in lang. */
+json_t *stats_table_json(const struct stats_table *t, int labels, enum vocab_lang lang);
+
+#endif
