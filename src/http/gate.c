@@ -1,0 +1,323 @@
+/*
+ * http/gate.c: the single gate every request passes before a handler runs
+ * (Redis processCommand in spirit).  In order:
+ *
+ *   1. route: the path must match a route (404) with this method (405 and
+ *      Allow otherwise);
+ *   2. authentication, unless the route is public: a bearer token in
+ *      Authorization, or the session cookie (401 when missing, unknown or
+ *      expired);
+ *   3. CSRF: a cookie session on POST/PUT/PATCH/DELETE must echo the
+ *      session's token in X-CSRF-Token (403);
+ *   4. permission: the route's policy action must be allowed for the role
+ *      (403);
+ *   5. body: size (413), content type (415), UTF-8 and JSON (400);
+ *   6. the case, for routes that name one: it is loaded and the policy
+ *      decides; a case the caller may not know of is answered exactly like
+ *      a case that does not exist (404), and the attempt is audited.
+ *
+ * Handlers therefore start with a signed-in caller allowed to do what the
+ * route does, a decoded body, and the case; none repeats these checks.
+ */
+#include "http/cases_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define SESSION_COOKIE "__Host-sanad_session"
+
+/* Does the route pattern match the request path?  Fills the parameters. */
+static int route_matches(const struct http_route *r, const struct http_request *req, struct http_ctx *c)
+{
+	const char *p = r->pattern;
+	int seg = 0, np = 0;
+
+	if ((r->flags & ROUTE_STATIC) && req->nsegments > 0 && !strcmp(req->segments[0], "api"))
+		return 0; /* the API namespace never falls through to files */
+	while (*p == '/')
+		p++;
+	while (*p) {
+		const char *end = strchr(p, '/');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (p[0] == '{') {
+			int rest = n >= 3 && p[n - 2] == '*';
+			if (seg >= req->nsegments)
+				return 0;
+			if (c && np < HTTP_MAX_PARAMS) {
+				c->param_name[np] = p + 1; /* up to '}' or '*': compared by prefix */
+				c->param[np] = req->segments[seg];
+			}
+			np++;
+			if (rest)
+				return c ? (c->nparams = np, 1) : 1;
+		} else {
+			if (seg >= req->nsegments || strlen(req->segments[seg]) != n ||
+			    memcmp(req->segments[seg], p, n))
+				return 0;
+		}
+		seg++;
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	if (seg != req->nsegments)
+		return 0;
+	if (c)
+		c->nparams = np;
+	return 1;
+}
+
+const char *http_param(const struct http_ctx *c, const char *name)
+{
+	size_t n = strlen(name);
+	for (int i = 0; i < c->nparams && i < HTTP_MAX_PARAMS; i++)
+		if (!strncmp(c->param_name[i], name, n) &&
+		    (c->param_name[i][n] == '}' || c->param_name[i][n] == '*'))
+			return c->param[i];
+	return NULL;
+}
+
+const struct http_route *http_route_find(const struct http_request *req, struct http_ctx *c,
+					 unsigned *allowed)
+{
+	int n;
+	const struct http_route *t = http_routes(&n);
+	*allowed = 0;
+	for (int i = 0; i < n; i++) {
+		if (!route_matches(&t[i], req, NULL))
+			continue;
+		if (t[i].method == req->method || (req->method == HTTP_HEAD && t[i].method == HTTP_GET)) {
+			route_matches(&t[i], req, c);
+			return &t[i];
+		}
+		*allowed |= t[i].method;
+		if (t[i].method == HTTP_GET)
+			*allowed |= HTTP_HEAD;
+	}
+	return NULL;
+}
+
+static void allow_header(struct http_response *resp, unsigned allowed)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (unsigned m = 1; m <= HTTP_OTHER; m <<= 1)
+		if (allowed & m) {
+			if (sb.len)
+				strbuf_addstr(&sb, ", ");
+			strbuf_addstr(&sb, http_method_name((enum http_method)m));
+		}
+	http_response_header(resp, "Allow", strbuf_str(&sb));
+	strbuf_release(&sb);
+}
+
+static int gate_authenticate(struct http_ctx *c)
+{
+	const char *authz = http_header(c->req, "Authorization");
+	struct sanad_error err = { 0 };
+	char *cookie;
+
+	if (authz) {
+		const char *token = authz;
+		if (strncasecmp(authz, "Bearer ", 7)) {
+			reply_error(c, 401, "unauthenticated", "the Authorization header must be 'Bearer TOKEN'");
+			return -1;
+		}
+		token += 7;
+		while (*token == ' ')
+			token++;
+		if (auth_token_check(c->st, token, c->now, &c->user, &err)) {
+			reply_error(c, 401, "unauthenticated", "the bearer token is not valid");
+			return -1;
+		}
+		c->via_cookie = 0;
+	} else {
+		cookie = http_cookie_get(http_header(c->req, "Cookie"), SESSION_COOKIE);
+		if (!cookie) {
+			reply_error(c, 401, "unauthenticated", "sign in first (POST /api/v1/session)");
+			return -1;
+		}
+		if (auth_session_check(c->st, cookie, c->now, &c->user, &c->csrf, &err)) {
+			free(cookie);
+			reply_error(c, 401, "unauthenticated", "the session has ended: sign in again");
+			return -1;
+		}
+		c->session_id = cookie;
+		c->via_cookie = 1;
+	}
+	c->signed_in = 1;
+	c->pu = auth_user_policy(&c->user);
+	return 0;
+}
+
+static int gate_body(struct http_ctx *c)
+{
+	struct http_request *req = c->req;
+	struct http_error e = { 0 };
+	unsigned fl = c->route->flags;
+
+	if (req->body.len > c->cfg->max_body) {
+		reply_error(c, 413, "body_too_large", "the request body is %zu bytes, over the limit of %zu",
+			    req->body.len, c->cfg->max_body);
+		return -1;
+	}
+	if (!(fl & (ROUTE_BODY_JSON | ROUTE_BODY_OPTIONAL))) {
+		if (req->body.len) {
+			reply_error(c, 400, "unexpected_body", "%s %s takes no request body",
+				    http_method_name(c->route->method), c->route->pattern);
+			return -1;
+		}
+		return 0;
+	}
+	if (!req->body.len && (fl & ROUTE_BODY_OPTIONAL))
+		return 0;
+	if (req->body.len && !http_content_type_is_json(http_header(req, "Content-Type"))) {
+		reply_error(c, 415, "unsupported_media_type",
+			    "send the body as Content-Type: application/json (UTF-8), not '%.80s'",
+			    http_header(req, "Content-Type") ? http_header(req, "Content-Type") : "(none)");
+		return -1;
+	}
+	if (http_json_decode(req->body.buf, req->body.len, HTTP_JSON_MAX_DEPTH, &req->json, &e)) {
+		reply_error(c, e.status, e.code, "%s", e.message);
+		return -1;
+	}
+	return 0;
+}
+
+/* Split a referral id "REF.N" at its last dot; *ref is a new string. */
+static int referral_id_split(const char *id, char **ref, size_t *item)
+{
+	const char *dot = strrchr(id, '.');
+	int64_t n;
+	if (!dot || dot == id || parse_int64(dot + 1, 1, 1000, &n))
+		return -1;
+	*ref = xstrndup(id, (size_t)(dot - id));
+	*item = (size_t)n - 1;
+	return 0;
+}
+
+static int gate_case(struct http_ctx *c)
+{
+	const char *ref = http_param(c, "ref");
+	char *owned = NULL;
+	struct sanad_error err = { 0 };
+	size_t item = 0;
+	int rc;
+
+	if (!ref) {
+		const char *id = http_param(c, "id");
+		if (!id || referral_id_split(id, &owned, &item)) {
+			reply_error(c, 404, "not_found", "no referral '%.80s' (ids look like SND-000001.1)",
+				    id ? id : "");
+			return -1;
+		}
+		ref = owned;
+	}
+	rc = storage_case_get(c->st, ref, &c->kase, &err);
+	if (rc)
+		case_record_release(&c->kase); /* initialised even when not found */
+	if (rc == SANAD_ENOTFOUND) {
+		reply_error(c, 404, "not_found", "no case with reference '%.80s'", ref);
+		free(owned);
+		return -1;
+	}
+	if (rc) {
+		reply_sanad_error(c, &err);
+		free(owned);
+		return -1;
+	}
+	c->have_case = 1;
+	c->item = item;
+	c->access = policy_case_access(&c->pu, &c->kase);
+	if (owned && item >= c->kase.child[GROUP_REFERRAL].count)
+		c->access = ACCESS_NONE;
+	if (c->access == ACCESS_NONE) {
+		char detail[160];
+		snprintf(detail, sizeof(detail), "refused %s %s", http_method_name(c->req->method),
+			 c->route->pattern);
+		audit_as_caller(c, AUDIT_DENIED, ref, detail, NULL);
+		/* the same answer as for a case that does not exist */
+		reply_error(c, 404, "not_found", owned ? "no referral '%.80s'" : "no case with reference '%.80s'",
+			    owned ? http_param(c, "id") : ref);
+		free(owned);
+		return -1;
+	}
+	free(owned);
+	if (!policy_case_allows(&c->pu, &c->kase, (enum policy_action)c->route->action)) {
+		reply_error(c, 403, "forbidden", "your access to this case (%s) does not allow %s",
+			    case_access_name(c->access), policy_action_name((enum policy_action)c->route->action));
+		return -1;
+	}
+	case_version(&c->kase, c->case_version);
+	return 0;
+}
+
+static void ctx_release(struct http_ctx *c)
+{
+	if (c->signed_in)
+		auth_user_release(&c->user);
+	if (c->have_case)
+		case_record_release(&c->kase);
+	free(c->session_id);
+	free(c->csrf);
+}
+
+void http_dispatch(struct http_server *srv, const struct http_config *cfg, struct storage *st,
+		   struct http_request *req, struct http_response *resp, int64_t now)
+{
+	struct http_ctx c = { 0 };
+	unsigned allowed;
+
+	c.srv = srv;
+	c.cfg = cfg;
+	c.st = st;
+	c.req = req;
+	c.resp = resp;
+	c.now = now;
+	c.route = http_route_find(req, &c, &allowed);
+	if (!c.route) {
+		if (allowed) {
+			allow_header(resp, allowed);
+			reply_error(&c, 405, "method_not_allowed", "%s is not allowed here", http_method_name(req->method));
+		} else {
+			reply_error(&c, 404, "not_found", "no such endpoint");
+		}
+		return;
+	}
+	if (!(c.route->flags & ROUTE_PUBLIC)) {
+		if (gate_authenticate(&c))
+			goto out;
+		if (c.via_cookie && (req->method & HTTP_UNSAFE_METHODS) &&
+		    !auth_csrf_valid(c.csrf, http_header(req, "X-CSRF-Token"))) {
+			reply_error(&c, 403, "csrf_failed",
+				    "a state-changing request with a session cookie must send the session's "
+				    "X-CSRF-Token header");
+			goto out;
+		}
+		if (c.route->action != ACT_NONE &&
+		    !policy_allows(c.user.role, (enum policy_action)c.route->action) &&
+		    !(c.route->action_alt != ACT_NONE &&
+		      policy_allows(c.user.role, (enum policy_action)c.route->action_alt))) {
+			reply_error(&c, 403, "forbidden", "the role %s may not %s", role_name(c.user.role),
+				    policy_action_name((enum policy_action)c.route->action));
+			goto out;
+		}
+	}
+	if (gate_body(&c))
+		goto out;
+	if ((c.route->flags & ROUTE_CASE) && gate_case(&c))
+		goto out;
+	resp->status = 0;
+	c.route->handler(&c);
+	if (!resp->status) /* a handler that answered nothing is a bug; never send an empty 200 */
+		reply_error(&c, 500, "internal", "the server did not answer this request");
+out:
+	if (storage_in_transaction(st)) {
+		/* every handler ends its transaction; one left open is a bug */
+		fprintf(stderr, "sanad serve: internal: %s %s left a transaction open\n",
+			http_method_name(req->method), c.route ? c.route->pattern : req->path);
+		storage_rollback(st);
+	}
+	ctx_release(&c);
+}

@@ -1,0 +1,145 @@
+/* http/http_internal.h: shared by the http module's files only — the route
+ * table's rows, the context a handler runs in, and the handlers. */
+#ifndef SANAD_HTTP_INTERNAL_H
+#define SANAD_HTTP_INTERNAL_H
+
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "http/http.h"
+#include "policy/policy.h"
+
+struct http_ctx;
+typedef void (*http_handler_fn)(struct http_ctx *c);
+
+/* No policy action: the route is public or open to every signed-in user
+ * through ACT_SELF. */
+#define ACT_NONE (-1)
+
+struct http_route {
+	enum http_method method;
+	const char *pattern;     /* segments; "{name}" matches one segment */
+	http_handler_fn handler;
+	const char *handler_name;
+	unsigned flags;          /* enum http_route_flags */
+	int action;              /* enum policy_action the gate checks, or ACT_NONE */
+	int action_alt;          /* a second action that also suffices, or ACT_NONE */
+	int arg;                 /* handler argument (e.g. the repeating group) */
+};
+
+/* The route table (routes.c). */
+const struct http_route *http_routes(int *count);
+
+#define HTTP_MAX_PARAMS 4
+
+/* Everything a handler needs; built by the gate. */
+struct http_ctx {
+	struct http_server *srv;
+	const struct http_config *cfg;
+	struct storage *st;               /* this thread's database connection */
+	struct http_request *req;
+	struct http_response *resp;
+	const struct http_route *route;
+	const char *param_name[HTTP_MAX_PARAMS];
+	const char *param[HTTP_MAX_PARAMS]; /* decoded path parameters */
+	int nparams;
+	int64_t now;                      /* Unix seconds at the start of the request */
+	/* the caller, once authenticated */
+	int signed_in;
+	int via_cookie;                   /* session cookie (CSRF applies), not a bearer token */
+	char *session_id;                 /* the cookie's session id, or NULL */
+	char *csrf;                       /* that session's CSRF token, or NULL */
+	struct auth_user user;
+	struct policy_user pu;            /* policy view of user (borrows from it) */
+	/* ROUTE_CASE: the case named by {ref}, loaded by the gate, unredacted,
+	 * and the caller's access to it */
+	struct case_record kase;
+	int have_case;
+	enum case_access access;
+	char case_version[33];            /* content hash, for If-Match / ETag */
+	size_t item;                      /* {id} routes: the referral's index (from 0) */
+};
+
+/* gate.c: route req, run the gate and then the handler, on connection st.
+ * now is the request's time (Unix seconds). */
+void http_dispatch(struct http_server *srv, const struct http_config *cfg, struct storage *st,
+		   struct http_request *req, struct http_response *resp, int64_t now);
+/* The route for req's method and path (parameters into c when c is not
+ * NULL); NULL with *allowed the methods the path accepts (0: unknown path). */
+const struct http_route *http_route_find(const struct http_request *req, struct http_ctx *c,
+					 unsigned *allowed);
+
+/* Value of path parameter name ("ref"); NULL if the route has none. */
+const char *http_param(const struct http_ctx *c, const char *name);
+
+/* ---- replies ---- */
+void reply_json(struct http_ctx *c, int status, json_t *json);
+void reply_error(struct http_ctx *c, int status, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Answer with the status and envelope that fit a module error: invalid ->
+ * 400, not found -> 404, exists or conflict -> 409, not allowed -> 403, a
+ * limit -> 400, database -> 500 (the cause is logged, not sent). */
+void reply_sanad_error(struct http_ctx *c, const struct sanad_error *err);
+
+/* ---- JSON body helpers: each fails with a 400 naming the key ---- */
+/* The string at key; NULL when absent or null.  A present non-string is an
+ * error (*bad set). */
+const char *body_string(struct http_ctx *c, const char *key, int required, int *bad);
+/* Refuse keys of the body not in the NULL-terminated allowed list. */
+int body_only(struct http_ctx *c, const char *const *allowed);
+
+/* ---- audit ---- */
+/* Append to the audit trail as the caller; failures are logged (and for
+ * changes, the caller's transaction fails with them: see audit_append). */
+int audit_as_caller(struct http_ctx *c, const char *action, const char *case_ref, const char *detail,
+		    struct sanad_error *err);
+
+/* An account as JSON: username, display_name, role, organisation,
+ * language, disabled.  New reference. */
+json_t *user_json(const struct auth_user *u);
+
+/* Today as YYYY-MM-DD (UTC). */
+void today_string(char out[11]);
+
+/* ---- handlers (one file per resource) ---- */
+void api_health_get(struct http_ctx *c);
+void api_session_create(struct http_ctx *c);
+void api_session_delete(struct http_ctx *c);
+void api_me_get(struct http_ctx *c);
+void api_me_password(struct http_ctx *c);
+void api_me_language(struct http_ctx *c);
+void api_users_list(struct http_ctx *c);
+void api_users_create(struct http_ctx *c);
+void api_users_update(struct http_ctx *c);
+void api_organisations_list(struct http_ctx *c);
+void api_organisations_create(struct http_ctx *c);
+void api_organisations_update(struct http_ctx *c);
+void api_cases_list(struct http_ctx *c);
+void api_cases_create(struct http_ctx *c);
+void api_cases_get(struct http_ctx *c);
+void api_cases_update(struct http_ctx *c);
+void api_case_items_add(struct http_ctx *c);
+void api_case_screening(struct http_ctx *c);
+void api_case_closure(struct http_ctx *c);
+void api_case_reopen(struct http_ctx *c);
+void api_case_handover(struct http_ctx *c);
+void api_case_return(struct http_ctx *c);
+void api_consents_add(struct http_ctx *c);
+void api_referrals_create(struct http_ctx *c);
+void api_referrals_incoming(struct http_ctx *c);
+void api_referrals_accept(struct http_ctx *c);
+void api_referrals_decline(struct http_ctx *c);
+void api_caseload_get(struct http_ctx *c);
+void api_stats_get(struct http_ctx *c);
+void api_vocab_list(struct http_ctx *c);
+void api_vocab_get(struct http_ctx *c);
+void api_audit_list(struct http_ctx *c);
+void api_static_get(struct http_ctx *c);
+void api_ui_session_get(struct http_ctx *c); /* api_ui_extras.c: the web interface's extras */
+void api_ui_fields_get(struct http_ctx *c);
+void api_ui_team_get(struct http_ctx *c);
+
+/* Look up an embedded web asset by its path under web/ ("index.html"):
+ * returns 0 and fills data/len/mime, or -1. */
+int web_asset_find(const char *path, const unsigned char **data, size_t *len, const char **mime);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+ * http/response.c: building responses — JSON bodies, the error envelope and
+ * the security headers every answer carries.
+ */
+#include "http/http.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void http_response_init(struct http_response *resp)
+{
+	memset(resp, 0, sizeof(*resp));
+	strbuf_init(&resp->body);
+}
+
+void http_response_release(struct http_response *resp)
+{
+	for (int i = 0; i < resp->nheaders; i++) {
+		free(resp->headers[i].name);
+		free(resp->headers[i].value);
+	}
+	strbuf_release(&resp->body);
+	memset(resp, 0, sizeof(*resp));
+}
+
+void http_response_header(struct http_response *resp, const char *name, const char *value)
+{
+	for (int i = 0; i < resp->nheaders; i++)
+		if (!ascii_strcasecmp(resp->headers[i].name, name)) {
+			free(resp->headers[i].value);
+			resp->headers[i].value = xstrdup(value);
+			return;
+		}
+	/* the table is sized for the most headers any answer sets */
+	if (resp->nheaders >= (int)(sizeof(resp->headers) / sizeof(resp->headers[0])))
+		abort();
+	resp->headers[resp->nheaders].name = xstrdup(name);
+	resp->headers[resp->nheaders].value = xstrdup(value);
+	resp->nheaders++;
+}
+
+const char *http_response_header_get(const struct http_response *resp, const char *name)
+{
+	for (int i = 0; i < resp->nheaders; i++)
+		if (!ascii_strcasecmp(resp->headers[i].name, name))
+			return resp->headers[i].value;
+	return NULL;
+}
+
+void http_response_json(struct http_response *resp, int status, json_t *json)
+{
+	/* UTF-8 stays as it is (the body's charset); < > & are written as
+	 * \u escapes, so that even a client that mistakes the answer for HTML
+	 * finds no markup in it.  Outside strings JSON has none of the three,
+	 * so escaping them byte by byte is exact. */
+	char *text = json_dumps(json, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	resp->status = status;
+	resp->content_type = "application/json; charset=utf-8";
+	resp->static_body = NULL;
+	resp->static_len = 0;
+	strbuf_reset(&resp->body);
+	for (const char *p = text ? text : "null"; *p;) {
+		size_t n = strcspn(p, "<>&");
+		strbuf_add(&resp->body, p, n);
+		p += n;
+		if (*p) {
+			strbuf_addstr(&resp->body, *p == '<' ? "\\u003c" : *p == '>' ? "\\u003e" : "\\u0026");
+			p++;
+		}
+	}
+	strbuf_addch(&resp->body, '\n');
+	free(text);
+	json_decref(json);
+	resp->is_api = 1;
+}
+
+void http_response_error(struct http_response *resp, int status, const char *code, const char *fmt, ...)
+{
+	char message[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	http_response_json(resp, status, http_error_json(code, message));
+}
+
+void http_response_security_headers(struct http_response *resp)
+{
+	/* no inline script or style anywhere: the UI loads its code from files */
+	http_response_header(resp, "Content-Security-Policy",
+			     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+			     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+	http_response_header(resp, "X-Content-Type-Options", "nosniff");
+	http_response_header(resp, "Referrer-Policy", "no-referrer");
+	http_response_header(resp, "X-Frame-Options", "DENY");
+	http_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+	http_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
+	if (resp->is_api)
+		http_response_header(resp, "Cache-Control", "no-store");
+	else if (!http_response_header_get(resp, "Cache-Control"))
+		http_response_header(resp, "Cache-Control", "no-cache");
+}

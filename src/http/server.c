@@ -1,0 +1,496 @@
+/*
+ * http/server.c: the server's life — the database pool, libmicrohttpd, the
+ * per-request exchange (target, headers, body), and a clean shutdown.
+ *
+ * Threading: libmicrohttpd runs a fixed pool of worker threads, each with
+ * its own epoll set (MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL with
+ * MHD_OPTION_THREAD_POOL_SIZE).  Thread-per-connection was rejected: one
+ * thread (and database connection) per open socket lets a client that
+ * opens many slow connections decide how many threads and connections the
+ * server holds; with a pool, both are fixed at start, idle connections cost
+ * an epoll entry, and the database pool has exactly one connection per
+ * worker, so a request never waits for a connection.
+ *
+ * Shutdown: SIGTERM/SIGINT are blocked in every thread and taken by
+ * sigwait in http_serve.  Then: MHD_quiesce_daemon (the listening socket
+ * closes; no new connections), wait until every request already received
+ * has been answered (in-flight count, bounded by HTTP_DRAIN_SECONDS),
+ * MHD_stop_daemon (idle keep-alive connections close), close the
+ * databases.  Responses sent while draining say "Connection: close".
+ */
+#include "http/http_internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define HTTP_DRAIN_SECONDS 30
+/* Bytes of an over-long chunked body read and dropped before the
+ * connection is closed without an answer. */
+#define HTTP_DISCARD_MAX (8u << 20)
+
+void http_config_defaults(struct http_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->listen = "127.0.0.1:8080";
+	cfg->threads = 4;
+	cfg->max_body = 1u << 20;
+	cfg->max_url = 8192;
+	cfg->max_headers = 16384;
+	cfg->connection_timeout = 15;
+	cfg->per_ip_limit = 32;
+	cfg->connection_limit = 512;
+	/* holds the request line and headers (parsed in place) plus the
+	 * buffers: room for the limits above with margin, so that going over a
+	 * limit gets our JSON answer rather than the library's own */
+	cfg->connection_memory = 64 * 1024;
+}
+
+struct http_server {
+	struct http_config cfg;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct storage **idle;  /* connections not in use */
+	int nidle, nconns;
+	int inflight;           /* requests received and not yet answered */
+	int draining;
+	struct MHD_Daemon *daemon;
+};
+
+int http_server_open(struct http_server **out, const struct http_config *cfg, struct sanad_error *err)
+{
+	struct http_server *srv = xcalloc(1, sizeof(*srv));
+	int rc;
+
+	*out = NULL;
+	srv->cfg = *cfg;
+	if (!srv->cfg.threads)
+		srv->cfg.threads = 1;
+	pthread_mutex_init(&srv->lock, NULL);
+	pthread_cond_init(&srv->changed, NULL);
+	srv->idle = xcalloc(srv->cfg.threads, sizeof(*srv->idle));
+	for (unsigned i = 0; i < srv->cfg.threads; i++) {
+		if ((rc = storage_open_keyed(&srv->idle[i], cfg->db_path, 0, cfg->key_path, err))) {
+			srv->nidle = srv->nconns = (int)i;
+			http_server_close(srv);
+			return rc;
+		}
+		if (!storage_has_key(srv->idle[i])) {
+			/* every case read would fail: better not to start */
+			rc = sanad_error_set(err, SANAD_ENOTFOUND,
+					     "no key file at %s: the identities in %s are encrypted with it (give --key FILE)",
+					     storage_key_path(srv->idle[i]), cfg->db_path);
+			srv->nidle = srv->nconns = (int)i + 1;
+			http_server_close(srv);
+			return rc;
+		}
+	}
+	srv->nidle = srv->nconns = (int)srv->cfg.threads;
+	*out = srv;
+	return 0;
+}
+
+void http_server_close(struct http_server *srv)
+{
+	if (!srv)
+		return;
+	/* every connection is back by now: the daemon is stopped */
+	for (int i = 0; i < srv->nidle; i++)
+		storage_close(srv->idle[i]);
+	free(srv->idle);
+	pthread_cond_destroy(&srv->changed);
+	pthread_mutex_destroy(&srv->lock);
+	free(srv);
+}
+
+static struct storage *pool_take(struct http_server *srv)
+{
+	struct storage *st;
+	pthread_mutex_lock(&srv->lock);
+	while (!srv->nidle) /* only when callers outnumber the workers (tests) */
+		pthread_cond_wait(&srv->changed, &srv->lock);
+	st = srv->idle[--srv->nidle];
+	pthread_mutex_unlock(&srv->lock);
+	return st;
+}
+
+static void pool_give(struct http_server *srv, struct storage *st)
+{
+	pthread_mutex_lock(&srv->lock);
+	srv->idle[srv->nidle++] = st;
+	pthread_cond_broadcast(&srv->changed);
+	pthread_mutex_unlock(&srv->lock);
+}
+
+void http_server_handle(struct http_server *srv, struct http_request *req, struct http_response *resp)
+{
+	struct storage *st = pool_take(srv);
+	http_dispatch(srv, &srv->cfg, st, req, resp, (int64_t)time(NULL));
+	pool_give(srv, st);
+	http_response_security_headers(resp);
+}
+
+/* ---- libmicrohttpd glue ---- */
+
+/* One request on the wire: created when the request line arrives, freed
+ * when libmicrohttpd reports the request complete. */
+struct exchange {
+	struct http_server *srv;
+	struct http_request req;
+	int started;
+	int answered;       /* a response is queued */
+	size_t too_large;   /* bytes of an over-long body read and dropped */
+	int status;         /* for the access log */
+	size_t header_bytes;
+	struct http_error header_error;
+	struct timespec t0;
+};
+
+static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct http_server *srv = cls;
+	struct exchange *ex = xcalloc(1, sizeof(*ex));
+	(void)conn;
+	ex->srv = srv;
+	http_request_init(&ex->req);
+	ex->req.target = xstrdup(uri); /* raw: http_target_parse decodes it */
+	clock_gettime(CLOCK_MONOTONIC, &ex->t0);
+	pthread_mutex_lock(&srv->lock);
+	srv->inflight++;
+	pthread_mutex_unlock(&srv->lock);
+	return ex;
+}
+
+static void on_complete(void *cls, struct MHD_Connection *conn, void **con_cls,
+			enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *srv = cls;
+	struct exchange *ex = *con_cls;
+	(void)conn;
+	if (!ex)
+		return;
+	if (srv->cfg.log) {
+		struct timespec t1;
+		double ms;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ms = (double)(t1.tv_sec - ex->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - ex->t0.tv_nsec) / 1e6;
+		/* the path only: queries may carry a name being searched for */
+		fprintf(srv->cfg.log, "%s %s %s %d %.1fms%s\n", ex->req.remote_addr[0] ? ex->req.remote_addr : "-",
+			http_method_name(ex->req.method), ex->req.path ? ex->req.path : "-", ex->status, ms,
+			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
+		fflush(srv->cfg.log);
+	}
+	http_request_release(&ex->req);
+	free(ex);
+	*con_cls = NULL;
+	pthread_mutex_lock(&srv->lock);
+	srv->inflight--;
+	pthread_cond_broadcast(&srv->changed);
+	pthread_mutex_unlock(&srv->lock);
+}
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct exchange *ex = cls;
+	(void)kind;
+	if (ex->header_error.status)
+		return MHD_NO;
+	ex->header_bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+	if (ex->header_bytes > ex->srv->cfg.max_headers) {
+		http_fail(&ex->header_error, 431, "headers_too_large",
+			  "the request headers are over the limit of %zu bytes", ex->srv->cfg.max_headers);
+		return MHD_NO;
+	}
+	if (http_request_add_header(&ex->req, key, value ? value : "", &ex->header_error))
+		return MHD_NO;
+	return MHD_YES;
+}
+
+static enum MHD_Result queue(struct exchange *ex, struct MHD_Connection *conn, struct http_response *resp)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ok;
+	int draining;
+
+	if (resp->static_body)
+		r = MHD_create_response_from_buffer(resp->static_len, (void *)resp->static_body,
+						    MHD_RESPMEM_PERSISTENT);
+	else
+		r = MHD_create_response_from_buffer(resp->body.len, resp->body.buf, MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	if (resp->content_type)
+		MHD_add_response_header(r, "Content-Type", resp->content_type);
+	for (int i = 0; i < resp->nheaders; i++)
+		MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
+	pthread_mutex_lock(&ex->srv->lock);
+	draining = ex->srv->draining;
+	pthread_mutex_unlock(&ex->srv->lock);
+	if (draining)
+		MHD_add_response_header(r, "Connection", "close");
+	ok = MHD_queue_response(conn, (unsigned)resp->status, r);
+	MHD_destroy_response(r);
+	ex->answered = 1;
+	ex->status = resp->status;
+	return ok;
+}
+
+/* Answer with an error before the request reaches the gate. */
+static enum MHD_Result queue_error(struct exchange *ex, struct MHD_Connection *conn, int status,
+				   const char *code, const char *message)
+{
+	struct http_response resp;
+	enum MHD_Result ok;
+	http_response_init(&resp);
+	http_response_json(&resp, status, http_error_json(code, message));
+	http_response_security_headers(&resp);
+	/* the rest of a refused body is not read: the connection must close */
+	http_response_header(&resp, "Connection", "close");
+	ok = queue(ex, conn, &resp);
+	http_response_release(&resp);
+	return ok;
+}
+
+static void client_address(struct exchange *ex, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const char *fwd;
+	if (info && info->client_addr) {
+		const struct sockaddr *sa = info->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+				  ex->req.remote_addr, sizeof(ex->req.remote_addr));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+				  ex->req.remote_addr, sizeof(ex->req.remote_addr));
+	}
+	/* behind a reverse proxy every connection comes from the proxy: its
+	 * X-Forwarded-For (last entry, the one it appended) names the client */
+	if (ex->srv->cfg.trust_forwarded && (fwd = http_header(&ex->req, "X-Forwarded-For"))) {
+		const char *last = strrchr(fwd, ',');
+		last = last ? last + 1 : fwd;
+		while (*last == ' ')
+			last++;
+		snprintf(ex->req.remote_addr, sizeof(ex->req.remote_addr), "%.*s", (int)strcspn(last, " "), last);
+	}
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_data_size,
+				  void **con_cls)
+{
+	struct http_server *srv = cls;
+	struct exchange *ex = *con_cls;
+	(void)url;
+	(void)version;
+
+	if (!ex) /* no request-line callback ran: cannot happen with our options */
+		return MHD_NO;
+	if (!ex->started) {
+		struct http_error e = { 0 };
+		const char *len_s, *raw = ex->req.target;
+		int64_t len;
+
+		ex->started = 1;
+		ex->req.method = http_method_parse(method);
+		ex->req.target = NULL;
+		MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, ex);
+		client_address(ex, conn);
+		if (ex->header_error.status) {
+			free((char *)raw);
+			return queue_error(ex, conn, ex->header_error.status, ex->header_error.code,
+					   ex->header_error.message);
+		}
+		if (http_target_parse(&ex->req, raw, strlen(raw), srv->cfg.max_url, &e)) {
+			free((char *)raw);
+			return queue_error(ex, conn, e.status, e.code, e.message);
+		}
+		free((char *)raw);
+		len_s = http_header(&ex->req, "Content-Length");
+		if (len_s && !parse_int64(len_s, 0, INT64_MAX, &len) && (uint64_t)len > srv->cfg.max_body) {
+			char msg[160];
+			snprintf(msg, sizeof(msg), "the request body is %lld bytes, over the limit of %zu",
+				 (long long)len, srv->cfg.max_body);
+			return queue_error(ex, conn, 413, "body_too_large", msg);
+		}
+		return MHD_YES; /* the body, if any, follows */
+	}
+	if (*upload_data_size) {
+		/* libmicrohttpd cannot answer in the middle of a body: a body
+		 * without Content-Length that grows too big is read and dropped,
+		 * and answered 413 at its end; one that goes on much longer
+		 * loses its connection */
+		if (ex->too_large || ex->req.body.len + *upload_data_size > srv->cfg.max_body) {
+			ex->too_large += *upload_data_size;
+			*upload_data_size = 0;
+			return ex->too_large > HTTP_DISCARD_MAX ? MHD_NO : MHD_YES;
+		}
+		strbuf_add(&ex->req.body, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (ex->answered)
+		return MHD_YES;
+	if (ex->too_large) {
+		char msg[160];
+		snprintf(msg, sizeof(msg), "the request body is over the limit of %zu bytes", srv->cfg.max_body);
+		return queue_error(ex, conn, 413, "body_too_large", msg);
+	}
+	{
+		struct http_response resp;
+		enum MHD_Result ok;
+		http_response_init(&resp);
+		http_server_handle(srv, &ex->req, &resp);
+		ok = queue(ex, conn, &resp);
+		http_response_release(&resp);
+		return ok;
+	}
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	fputs("sanad serve: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	if (!*fmt || fmt[strlen(fmt) - 1] != '\n')
+		fputc('\n', stderr);
+}
+
+/* "ADDR:PORT" or "[ADDR6]:PORT" into a socket address. */
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *sslen, int *v6,
+			struct sanad_error *err)
+{
+	char host[128];
+	const char *colon, *port_s;
+	int64_t port;
+
+	memset(ss, 0, sizeof(*ss));
+	if (listen[0] == '[') {
+		const char *close = strchr(listen, ']');
+		if (!close || close[1] != ':' || (size_t)(close - listen - 1) >= sizeof(host))
+			goto bad;
+		snprintf(host, sizeof(host), "%.*s", (int)(close - listen - 1), listen + 1);
+		port_s = close + 2;
+		*v6 = 1;
+	} else {
+		colon = strrchr(listen, ':');
+		if (!colon || (size_t)(colon - listen) >= sizeof(host))
+			goto bad;
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - listen), listen);
+		port_s = colon + 1;
+		*v6 = 0;
+	}
+	if (parse_int64(port_s, 0, 65535, &port))
+		goto bad;
+	if (*v6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host, &a->sin6_addr) != 1)
+			goto bad;
+		*sslen = sizeof(*a);
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+			goto bad;
+		*sslen = sizeof(*a);
+	}
+	return 0;
+bad:
+	return sanad_error_set(err, SANAD_EINVAL,
+			       "--listen '%s': give ADDR:PORT with a numeric address, e.g. 127.0.0.1:8080 or [::1]:8080",
+			       listen);
+}
+
+int http_serve(const struct http_config *cfg, struct sanad_error *err)
+{
+	struct http_server *srv;
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	sigset_t stop, old;
+	const union MHD_DaemonInfo *info;
+	struct timespec deadline;
+	int v6 = 0, sig = 0, rc;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+
+	if ((rc = parse_listen(cfg->listen, &ss, &sslen, &v6, err)))
+		return rc;
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	if ((rc = http_server_open(&srv, cfg, err)))
+		return rc;
+
+	/* block the stop signals before any thread starts, so all inherit the
+	 * mask and only sigwait below receives them */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, &old);
+
+	srv->daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, so that it logs everything */
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->cfg.threads,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_limit,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->connection_limit,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->connection_memory,
+		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+		MHD_OPTION_URI_LOG_CALLBACK, on_request_line, srv,
+		MHD_OPTION_NOTIFY_COMPLETED, on_complete, srv,
+		MHD_OPTION_END);
+	if (!srv->daemon) {
+		rc = sanad_error_set(err, SANAD_EIO, "cannot listen on %s: %s", cfg->listen,
+				     errno ? strerror(errno) : "the address is in use or not local");
+		http_server_close(srv);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return rc;
+	}
+	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	printf("sanad serve: listening on %s (port %u), database %s\n", cfg->listen,
+	       info ? (unsigned)info->port : 0u, cfg->db_path);
+	fflush(stdout);
+
+	do
+		rc = sigwait(&stop, &sig);
+	while (rc == EINTR);
+
+	{
+		/* the listening socket is ours once quiesced: closing it makes
+		 * new connections fail at once instead of waiting in the backlog */
+		MHD_socket listener = MHD_quiesce_daemon(srv->daemon);
+		if (listener != MHD_INVALID_SOCKET)
+			close(listener);
+	}
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += HTTP_DRAIN_SECONDS;
+	pthread_mutex_lock(&srv->lock);
+	srv->draining = 1;
+	while (srv->inflight > 0)
+		if (pthread_cond_timedwait(&srv->changed, &srv->lock, &deadline) == ETIMEDOUT)
+			break;
+	if (srv->inflight > 0)
+		fprintf(stderr, "sanad serve: %d request(s) still running after %d s; closing them\n",
+			srv->inflight, HTTP_DRAIN_SECONDS);
+	pthread_mutex_unlock(&srv->lock);
+	MHD_stop_daemon(srv->daemon);
+	srv->daemon = NULL;
+	http_server_close(srv);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	printf("sanad serve: stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	fflush(stdout);
+	return 0;
+}
