@@ -1,6 +1,8 @@
 /* cli/cmd_stats.c: `sanad stats` prints victim counts computed by the stats
- * module as a table, CSV or JSON. */
+ * module as a table, CSV or JSON; with --publish, after the disclosure
+ * module's cell suppression. */
 #include "cli/cli.h"
+#include "disclosure/disclosure.h"
 #include "stats/stats.h"
 
 #include <stdio.h>
@@ -10,6 +12,7 @@
 const char usage_stats[] =
 	"usage: sanad stats --db PATH --by DIM[,DIM...] [--year Y]\n"
 	"                   [--format table|csv|json] [--lang en|ar] [--labels]\n"
+	"                   [--publish [--threshold N]]\n"
 	"       sanad stats --db PATH --list\n"
 	"\n"
 	"Count victims (cases) by one or more dimensions: year, sex (gender), age,\n"
@@ -21,7 +24,7 @@ const char usage_stats[] =
 	"under each (a person with two nationalities appears under both), so such\n"
 	"rows add up to more than the number of victims.\n"
 	"These are raw counts for the organisation's own use: small cells are not\n"
-	"suppressed.\n"
+	"suppressed -- unless --publish is given.\n"
 	"\n"
 	"  --by DIM,...   dimensions to cross, as named by --list (up to 6)\n"
 	"  --year Y       only cases registered in year Y\n"
@@ -29,7 +32,14 @@ const char usage_stats[] =
 	"                 dimension names as given, then 'count') or json\n"
 	"  --lang L       language of labels and headings: en (default) or ar\n"
 	"  --labels       csv and json: add a <dim>_label column in that language\n"
-	"  --list         list the dimensions with what each one counts\n";
+	"  --list         list the dimensions with what each one counts\n"
+	"  --publish      a table fit to publish (1 to 4 dimensions): every combination\n"
+	"                 of the values that occur, zeros included, with the totals\n"
+	"                 (value TOTAL); counts below the threshold, and other cells\n"
+	"                 chosen so that none of them can be worked out from the\n"
+	"                 totals, are suppressed: empty in CSV, null in JSON, 'x' in\n"
+	"                 the table, with a footnote (see docs/statistics.md)\n"
+	"  --threshold N  with --publish: smallest count published (default 5, 2..1000)\n";
 
 enum format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON };
 
@@ -156,6 +166,114 @@ static void print_table(const struct stats_table *t, enum vocab_lang lang)
 	strbuf_release(&line);
 }
 
+static void print_published_table(const struct disclosure_table *p, enum vocab_lang lang)
+{
+	static const char *const count_title[2] = { "Victims", "الضحايا" };
+	const struct stats_table *t = p->source;
+	size_t width[STATS_MAX_DIMS + 1];
+	struct strbuf line = STRBUF_INIT;
+	char num[32];
+	int nc = t->ncolumns;
+
+	strbuf_addstr(&line, lang == VOCAB_AR ? "الضحايا حسب " : "Victims by ");
+	for (int c = 0; c < nc; c++) {
+		if (c)
+			strbuf_addstr(&line, " × ");
+		strbuf_addstr(&line, t->columns[c].dim->title[lang]);
+	}
+	if (t->year)
+		strbuf_addf(&line, lang == VOCAB_AR ? " (المسجلون في %d)\n" : " (registered in %d)\n", t->year);
+	else
+		strbuf_addstr(&line, lang == VOCAB_AR ? " (كل السنوات)\n" : " (all years)\n");
+	fputs(line.buf, stdout);
+	for (int c = 0; c < nc; c++) {
+		width[c] = text_width(t->columns[c].dim->title[lang]);
+		for (size_t i = 0; i < p->cube.ncells; i++) {
+			size_t w = text_width(disclosure_cell_label(p, i, c, lang));
+			if (w > width[c])
+				width[c] = w;
+		}
+	}
+	width[nc] = text_width(count_title[lang]);
+	for (size_t i = 0; i < p->cube.ncells; i++) {
+		size_t w = (size_t)snprintf(num, sizeof(num), "%lld", (long long)p->cube.count[i]);
+		if (w > width[nc])
+			width[nc] = w;
+	}
+	strbuf_reset(&line);
+	for (int c = 0; c < nc; c++) {
+		const char *h = t->columns[c].dim->title[lang];
+		strbuf_addstr(&line, h);
+		pad(&line, width[c] - text_width(h) + 2);
+	}
+	pad(&line, width[nc] - text_width(count_title[lang]));
+	strbuf_addstr(&line, count_title[lang]);
+	strbuf_addch(&line, '\n');
+	for (int c = 0; c <= nc; c++) {
+		for (size_t i = 0; i < width[c]; i++)
+			strbuf_addch(&line, '-');
+		strbuf_addstr(&line, c < nc ? "  " : "\n");
+	}
+	fputs(line.buf, stdout);
+	for (size_t i = 0; i < p->cube.ncells; i++) {
+		strbuf_reset(&line);
+		for (int c = 0; c < nc; c++) {
+			const char *l = disclosure_cell_label(p, i, c, lang);
+			strbuf_addstr(&line, l);
+			pad(&line, width[c] - text_width(l) + 2);
+		}
+		if (p->cube.state[i] == DISCLOSURE_PUBLISHED)
+			snprintf(num, sizeof(num), "%lld", (long long)p->cube.count[i]);
+		else
+			snprintf(num, sizeof(num), "x");
+		pad(&line, width[nc] - strlen(num));
+		strbuf_addstr(&line, num);
+		strbuf_addch(&line, '\n');
+		fputs(line.buf, stdout);
+	}
+	if (p->total_victims_published)
+		printf(lang == VOCAB_AR ? "مجموع الضحايا: %lld\n" : "Total victims: %lld\n",
+		       (long long)t->total_victims);
+	else
+		printf(lang == VOCAB_AR ? "مجموع الضحايا: x\n" : "Total victims: x\n");
+	if (t->note[lang])
+		printf(lang == VOCAB_AR ? "ملاحظة: %s.\n" : "Note: %s.\n", t->note[lang]);
+	strbuf_reset(&line);
+	disclosure_footnote(p, lang, &line);
+	printf("%s.\n", strbuf_str(&line));
+	strbuf_release(&line);
+}
+
+/* --publish: protect t and print it in format.  Returns the exit status. */
+static int print_published(const struct stats_table *t, int64_t threshold, enum format format,
+			   int labels, enum vocab_lang lang)
+{
+	struct disclosure_options o = { threshold, 0 };
+	struct disclosure_table p;
+	struct sanad_error err = { 0 };
+	int rc = disclosure_publish(t, &o, &p, &err);
+	if (rc) {
+		disclosure_table_release(&p);
+		cli_error("stats", &err);
+		return rc == SANAD_ELIMIT ? 2 : 1;
+	}
+	if (format == FORMAT_CSV) {
+		struct strbuf out = STRBUF_INIT;
+		disclosure_table_csv(&p, labels, lang, &out);
+		fputs(strbuf_str(&out), stdout);
+		strbuf_release(&out);
+	} else if (format == FORMAT_JSON) {
+		json_t *j = disclosure_table_json(&p, labels, lang);
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(j);
+	} else {
+		print_published_table(&p, lang);
+	}
+	disclosure_table_release(&p);
+	return 0;
+}
+
 /* Split "year, gender" into names pointing into *copy, a new string the
  * caller frees.  Returns 0 or 2 (usage error, printed). */
 static int split_dims(const char *by, char **copy, const char **names, int *n)
@@ -182,8 +300,10 @@ static int split_dims(const char *by, char **copy, const char **names, int *n)
 
 int cmd_stats(int argc, char **argv, struct cli_context *ctx)
 {
-	static const char *const opts[] = { "by=", "year=", "format=", "lang=", "labels", "list", NULL };
-	const char *by, *year_s, *format_s, *lang_s;
+	static const char *const opts[] = { "by=", "year=", "format=", "lang=", "labels", "list",
+					      "publish", "threshold=", NULL };
+	const char *by, *year_s, *format_s, *lang_s, *threshold_s;
+	int64_t threshold = DISCLOSURE_DEFAULT_THRESHOLD;
 	const char *names[STATS_MAX_DIMS];
 	struct stats_query q = { 0 };
 	struct stats_table t;
@@ -191,7 +311,7 @@ int cmd_stats(int argc, char **argv, struct cli_context *ctx)
 	enum format format = FORMAT_TABLE;
 	enum vocab_lang lang = VOCAB_EN;
 	char **pos, *by_copy = NULL;
-	int npos, rc, labels;
+	int npos, rc, labels, publish;
 
 	if ((rc = cli_parse("stats", argc, argv, opts, &pos, &npos)))
 		return rc;
@@ -207,6 +327,17 @@ int cmd_stats(int argc, char **argv, struct cli_context *ctx)
 	format_s = cli_option(argc, argv, "format");
 	lang_s = cli_option(argc, argv, "lang");
 	labels = cli_flag(argc, argv, "labels");
+	publish = cli_flag(argc, argv, "publish");
+	threshold_s = cli_option(argc, argv, "threshold");
+	if (threshold_s && !publish) {
+		fprintf(stderr, "sanad stats: --threshold only applies with --publish\n");
+		return 2;
+	}
+	if (threshold_s && parse_int64(threshold_s, 2, 1000, &threshold)) {
+		fprintf(stderr, "sanad stats: --threshold '%.40s' is not a count from 2 to 1000\n",
+			threshold_s);
+		return 2;
+	}
 	if (!by) {
 		fprintf(stderr, "sanad stats: say what to count by with --by DIM[,DIM...] "
 				"(see 'sanad stats --list')\n");
@@ -250,6 +381,11 @@ int cmd_stats(int argc, char **argv, struct cli_context *ctx)
 		stats_table_release(&t);
 		cli_error("stats", &err);
 		return rc == SANAD_EINVAL || rc == SANAD_ELIMIT ? 2 : 1;
+	}
+	if (publish) {
+		rc = print_published(&t, threshold, format, labels, lang);
+		stats_table_release(&t);
+		return rc;
 	}
 	if (format == FORMAT_CSV) {
 		print_csv(&t, labels, lang);
