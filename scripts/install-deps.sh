@@ -29,6 +29,13 @@ esac
 
 missing=""
 for p in $want; do
+	# node and npm may come from another packaging of Node.js (nodesource's
+	# nodejs bundles npm and conflicts with Debian's npm): a working command
+	# is as good as the package
+	case "$p" in
+		npm) command -v npm > /dev/null 2>&1 && continue ;;
+		nodejs) command -v node > /dev/null 2>&1 && continue ;;
+	esac
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
