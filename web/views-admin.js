@@ -200,6 +200,11 @@ const DIMENSIONS = ['year', 'sex', 'age', 'majority', 'nationality', 'exploitati
 export async function viewStats(el, params, query) {
   el.appendChild(h('h1', null, t('stats.title')));
   el.appendChild(h('p', { class: 'hint' }, t('stats.intro')));
+  // the annual report of the national response (GET /api/v1/reports/{year}):
+  // a page of its own, opened by a plain link so the session cookie goes along
+  const reportYear = String(new Date().getFullYear());
+  el.appendChild(h('p', null, h('a', { href: '/api/v1/reports/' + reportYear + '?lang=' + currentLang(), target: '_blank', rel: 'noopener', id: 'annual-report' },
+    t('stats.annual_report') + ' ' + reportYear)));
   const by1 = query.get('by1') || 'year';
   const by2 = query.get('by2') || 'sex';
   const year = query.get('year') || '';

@@ -19,6 +19,7 @@ enum cmd_flags {
 
 struct cli_context {
 	const char *db_path;   /* from --db or SANAD_DB; may be NULL */
+	const char *key_path;  /* from --key or SANAD_KEY; NULL: "<db>.key" */
 	struct storage *st;    /* open when the command has CMD_NEEDS_DB */
 };
 
@@ -44,8 +45,8 @@ const char *cli_option(int argc, char **argv, const char *name);
 /* 1 if the flag --name is present. */
 int cli_flag(int argc, char **argv, const char *name);
 /* Reject options not in the NULL-terminated list allowed (names without
- * "--"; a trailing '=' means the option takes a value; --db is always
- * allowed).  Collects the positional arguments into *pos and *npos: a new array
+ * "--"; a trailing '=' means the option takes a value; --db and --key are
+ * always allowed).  Collects the positional arguments into *pos and *npos: a new array
  * of pointers into argv that the caller frees.  Returns 0, or prints a usage
  * error and returns 2. */
 int cli_parse(const char *cmd, int argc, char **argv, const char *const *allowed,
@@ -65,5 +66,12 @@ int cmd_backup(int argc, char **argv, struct cli_context *ctx);
 int cmd_check(int argc, char **argv, struct cli_context *ctx);
 int cmd_vocab(int argc, char **argv, struct cli_context *ctx);
 int cmd_assess(int argc, char **argv, struct cli_context *ctx);
+int cmd_serve(int argc, char **argv, struct cli_context *ctx);
+int cmd_user(int argc, char **argv, struct cli_context *ctx);
+int cmd_rekey(int argc, char **argv, struct cli_context *ctx);
+int cmd_audit(int argc, char **argv, struct cli_context *ctx);
+int cmd_response(int argc, char **argv, struct cli_context *ctx);
+int cmd_report(int argc, char **argv, struct cli_context *ctx);
+int cmd_programme(int argc, char **argv, struct cli_context *ctx);
 
 #endif

@@ -10,7 +10,8 @@
 
 extern const char usage_help[], usage_version[], usage_init[], usage_org[], usage_import[],
 	usage_export[], usage_case[], usage_stats[], usage_demo[], usage_backup[], usage_check[],
-	usage_vocab[], usage_assess[];
+	usage_vocab[], usage_assess[], usage_user[], usage_rekey[], usage_audit[], usage_serve[],
+	usage_response[], usage_report[], usage_programme[];
 
 static const struct command commands[] = {
 	{ "help", cmd_help, 0, "list the commands, or show one command's help", usage_help },
@@ -19,7 +20,7 @@ static const struct command commands[] = {
 	{ "case", cmd_case, CMD_NEEDS_DB | CMD_WRITES, "list, show, add and update cases", usage_case },
 	{ "import", cmd_import, CMD_NEEDS_DB | CMD_WRITES,
 	  "import cases from HTCDS CSV, the CTDC layout or XForm submissions", usage_import },
-	{ "export", cmd_export, CMD_NEEDS_DB, "export cases as HTCDS CSV or JSON", usage_export },
+	{ "export", cmd_export, CMD_NEEDS_DB | CMD_WRITES, "export cases as HTCDS CSV or JSON", usage_export },
 	{ "stats", cmd_stats, CMD_NEEDS_DB, "count victims by year and disaggregation dimensions",
 	  usage_stats },
 	{ "demo", cmd_demo, 0, "create or fill a database with realistic synthetic cases", usage_demo },
@@ -27,6 +28,17 @@ static const struct command commands[] = {
 	{ "check", cmd_check, CMD_NEEDS_DB, "check the database's integrity", usage_check },
 	{ "vocab", cmd_vocab, 0, "show the picklists and their English and Arabic labels", usage_vocab },
 	{ "assess", cmd_assess, 0, "place countries in TIP tiers from country-year records", usage_assess },
+	{ "response", cmd_response, CMD_NEEDS_DB | CMD_WRITES,
+	  "record a country's response per year: findings, justice, penalties, facts", usage_response },
+	{ "report", cmd_report, CMD_NEEDS_DB, "write the annual report (HTML, PDF, JSON) in Arabic or English",
+	  usage_report },
+	{ "programme", cmd_programme, CMD_NEEDS_DB | CMD_WRITES,
+	  "register programmes and grants; which recommendations have none", usage_programme },
+	{ "user", cmd_user, CMD_NEEDS_DB | CMD_WRITES, "add, list, disable and re-role user accounts; tokens",
+	  usage_user },
+	{ "rekey", cmd_rekey, CMD_NEEDS_DB | CMD_WRITES, "encrypt the database under a new key file", usage_rekey },
+	{ "audit", cmd_audit, CMD_NEEDS_DB, "verify and browse the audit trail", usage_audit },
+	{ "serve", cmd_serve, 0, "run the web server: the JSON API and the web interface", usage_serve },
 	{ "version", cmd_version, 0, "print the version", usage_version },
 };
 
@@ -92,7 +104,7 @@ int cli_flag(int argc, char **argv, const char *name)
 
 int cli_parse(const char *cmd, int argc, char **argv, const char *const *allowed, char ***pos, int *npos)
 {
-	static const char *const always[] = { "db=", NULL };
+	static const char *const always[] = { "db=", "key=", NULL };
 	char **out = xcalloc((size_t)argc + 1, sizeof(char *));
 	int count = 0, only_pos = 0;
 

@@ -40,12 +40,19 @@ int main(int argc, char **argv)
 		ctx.db_path = getenv("SANAD_DB");
 	if (ctx.db_path && !*ctx.db_path)
 		ctx.db_path = NULL;
+	/* the key file that decrypts identities: --key, SANAD_KEY, else <db>.key */
+	ctx.key_path = cli_option(argc - 1, argv + 1, "key");
+	if (!ctx.key_path)
+		ctx.key_path = getenv("SANAD_KEY");
+	if (ctx.key_path && !*ctx.key_path)
+		ctx.key_path = NULL;
 	if (cmd->flags & CMD_NEEDS_DB) {
 		if (!ctx.db_path) {
 			fprintf(stderr, "sanad %s: no database given: use --db PATH or set SANAD_DB\n", cmd->name);
 			return 2;
 		}
-		if (storage_open(&ctx.st, ctx.db_path, (cmd->flags & CMD_WRITES) ? 0 : STORAGE_READONLY, &err)) {
+		if (storage_open_keyed(&ctx.st, ctx.db_path, (cmd->flags & CMD_WRITES) ? 0 : STORAGE_READONLY,
+				       ctx.key_path, &err)) {
 			cli_error(cmd->name, &err);
 			return 1;
 		}

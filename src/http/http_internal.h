@@ -130,6 +130,7 @@ void api_referrals_accept(struct http_ctx *c);
 void api_referrals_decline(struct http_ctx *c);
 void api_caseload_get(struct http_ctx *c);
 void api_stats_get(struct http_ctx *c);
+void api_reports_get(struct http_ctx *c); /* api_reports.c: the annual report */
 void api_vocab_list(struct http_ctx *c);
 void api_vocab_get(struct http_ctx *c);
 void api_audit_list(struct http_ctx *c);

@@ -88,10 +88,13 @@ void http_response_error(struct http_response *resp, int status, const char *cod
 
 void http_response_security_headers(struct http_response *resp)
 {
-	/* no inline script or style anywhere: the UI loads its code from files */
-	http_response_header(resp, "Content-Security-Policy",
-			     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-			     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+	/* no inline script or style anywhere: the UI loads its code from files.
+	 * A handler may set a stricter policy of its own (the annual report:
+	 * inline style, nothing else), which then replaces this one. */
+	if (!http_response_header_get(resp, "Content-Security-Policy"))
+		http_response_header(resp, "Content-Security-Policy",
+				     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+				     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
 	http_response_header(resp, "X-Content-Type-Options", "nosniff");
 	http_response_header(resp, "Referrer-Policy", "no-referrer");
 	http_response_header(resp, "X-Frame-Options", "DENY");

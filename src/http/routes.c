@@ -69,6 +69,7 @@ static const struct http_route routes[] = {
 	R(HTTP_GET, "/api/v1/caseload", api_caseload_get, 0, ACT_CASELOAD_VIEW, ACT_NONE, 0),
 	R(HTTP_GET, "/api/v1/team", api_ui_team_get, 0, ACT_TEAM_VIEW, ACT_NONE, 0), /* api_ui_extras.c */
 	R(HTTP_GET, "/api/v1/stats", api_stats_get, 0, ACT_STATS_VIEW, ACT_NONE, 0),
+	R(HTTP_GET, "/api/v1/reports/{year}", api_reports_get, 0, ACT_STATS_VIEW, ACT_NONE, 0),
 	R(HTTP_GET, "/api/v1/vocab", api_vocab_list, 0, ACT_SELF, ACT_NONE, 0),
 	R(HTTP_GET, "/api/v1/vocab/{list}", api_vocab_get, 0, ACT_SELF, ACT_NONE, 0),
 	R(HTTP_GET, "/api/v1/fields", api_ui_fields_get, 0, ACT_SELF, ACT_NONE, 0), /* api_ui_extras.c */

@@ -17,6 +17,8 @@ trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$T"' EXIT
 sanad init --db s.db --org ngo-a --org-name "NGO A" > /dev/null
 sanad org add --db s.db --code ngo-b --name "NGO B" --type NGO --in-pool > /dev/null
 sanad org add --db s.db --code police --name "Police" --type LawEnforcement > /dev/null
+# national response records for JO 2009-2011 (GET /api/v1/reports/{year})
+sanad response import --db s.db "$TESTS_DIR/response/fixtures/records-2009-2011.json" > /dev/null
 echo "a long enough password" > pw
 add_user() { # NAME ROLE [ORG]
 	if [ -n "${3:-}" ]; then
@@ -201,6 +203,22 @@ cookie_flags() {
 	not_contains cookie 'Domain='
 }
 check "login sets a __Host- cookie that is HttpOnly, Secure and SameSite=Strict" cookie_flags
+
+# ---- the annual report in the web application ----
+report_pages() {
+	status 200 coo GET "/api/v1/reports/2011?country=JO&lang=ar" &&
+	grep -qi '^content-type: text/html' "$T/hdr" &&
+	grep -qi "^content-security-policy: default-src 'none'; style-src 'unsafe-inline'" "$T/hdr" &&
+	grep -q 'dir="rtl"' "$T/resp" && grep -q 'ردن' "$T/resp" &&
+	status 200 ana GET "/api/v1/reports/2011?format=json&lang=en" &&
+	json "$T/resp" 'isinstance(d, dict) and "JO" in json.dumps(d)' &&
+	status 404 coo GET "/api/v1/reports/2005" &&
+	json "$T/resp" 'd["error"] == "not_found"' &&
+	status 400 coo GET "/api/v1/reports/20x1" &&
+	status 400 coo GET "/api/v1/reports/2011?format=pdf" &&
+	status 400 coo GET "/api/v1/reports/2011?country=JOR"
+}
+check "the annual report is served as HTML (Arabic, right-to-left, script-free policy) and JSON" report_pages
 new_id_each_login() {
 	login cw
 	sed -n 's/^Set-Cookie: __Host-sanad_session=\([^;]*\);.*/\1/p' hdr.cw > id1
