@@ -586,7 +586,7 @@ static int import_run(struct storage *st, FILE *const *in, const char *const *na
 	if ((rc = resolve_default_org(&sink, err)))
 		goto out;
 	if (st) {
-		if ((rc = storage_begin(st, err)))
+		if ((rc = storage_begin_bulk(st, err)))
 			goto out;
 		begun = 1;
 	}

@@ -30,8 +30,8 @@ static const char migration_1[] =
 	"CREATE TABLE cases (\n"
 	"  id INTEGER PRIMARY KEY,\n"
 	"  org_id INTEGER NOT NULL REFERENCES organisation(id), -- owner (snd_Organisation)\n"
-	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),\n"
-	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),\n"
+	"  created_at INTEGER NOT NULL DEFAULT (CAST(strftime('%s','now') AS INTEGER)), -- Unix seconds, UTC\n"
+	"  updated_at INTEGER NOT NULL DEFAULT (CAST(strftime('%s','now') AS INTEGER)), -- Unix seconds, UTC\n"
 	"  snd_CaseRef TEXT NOT NULL UNIQUE, -- text\n"
 	"  snd_YearOfRegistration INTEGER, -- integer\n"
 	"  snd_DataSource TEXT, -- code of list data_source\n"
@@ -112,8 +112,6 @@ static const char migration_1[] =
 	"  snd_IsAbduction INTEGER, -- 0/1\n"
 	"  con_Consent INTEGER -- 0/1\n"
 	");\n"
-	"CREATE INDEX cases_org ON cases(org_id);\n"
-	"CREATE INDEX cases_year ON cases(snd_YearOfRegistration);\n"
 	"CREATE TABLE case_event (\n"
 	"  id INTEGER PRIMARY KEY,\n"
 	"  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,\n"
@@ -205,7 +203,227 @@ static const char migration_1[] =
 	"CREATE UNIQUE INDEX case_perpetrator_case ON case_perpetrator(case_id, seq);\n"
 ;
 
+/* Issue 4: accounts, sessions, bearer tokens, login throttling, the audit
+ * trail and the name-search tokens.  Identity and narrative columns of
+ * migration 1 keep their names and types; from now on they hold sealed
+ * text ("enc1:...", db_sqlite_crypto.c). */
+static const char migration_2[] =
+	"CREATE TABLE account (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  username TEXT NOT NULL UNIQUE, -- login name, lower-case\n"
+	"  display_name TEXT,\n"
+	"  role TEXT NOT NULL, -- sysadmin, org_admin, supervisor, caseworker, hotline, analyst, coordinator, liaison\n"
+	"  org_id INTEGER REFERENCES organisation(id), -- NULL for deployment-wide roles\n"
+	"  language TEXT NOT NULL DEFAULT 'en', -- interface language: en or ar\n"
+	"  password_hash TEXT NOT NULL, -- Argon2id string; never the password\n"
+	"  disabled INTEGER NOT NULL DEFAULT 0, -- 1: cannot log in, sessions and tokens dead\n"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),\n"
+	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))\n"
+	");\n"
+	"CREATE TABLE session (\n"
+	"  id_hash TEXT PRIMARY KEY, -- BLAKE2b-256 (hex) of the session id; the id is never stored\n"
+	"  account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,\n"
+	"  csrf TEXT NOT NULL, -- token that state-changing cookie requests echo\n"
+	"  created_at INTEGER NOT NULL, -- Unix seconds: absolute expiry counts from here\n"
+	"  last_seen_at INTEGER NOT NULL -- Unix seconds: idle expiry counts from here\n"
+	");\n"
+	"CREATE INDEX session_account ON session(account_id);\n"
+	"CREATE TABLE api_token (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  hash TEXT NOT NULL UNIQUE, -- BLAKE2b-256 (hex) of the bearer token\n"
+	"  account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,\n"
+	"  label TEXT, -- what the token is for, chosen by its owner\n"
+	"  created_at INTEGER NOT NULL, -- Unix seconds\n"
+	"  last_used_at INTEGER, -- Unix seconds\n"
+	"  revoked INTEGER NOT NULL DEFAULT 0\n"
+	");\n"
+	"CREATE INDEX api_token_account ON api_token(account_id);\n"
+	"CREATE TABLE login_throttle (\n"
+	"  key_hash TEXT PRIMARY KEY, -- BLAKE2b-256 (hex) of 'user:NAME' or 'addr:ADDRESS'\n"
+	"  failures INTEGER NOT NULL, -- consecutive failed logins\n"
+	"  last_failure INTEGER NOT NULL, -- Unix seconds\n"
+	"  locked_until INTEGER NOT NULL DEFAULT 0 -- Unix seconds; logins refused before\n"
+	");\n"
+	"CREATE TABLE audit_log (\n"
+	"  id INTEGER PRIMARY KEY, -- consecutive from 1; part of the hashed content\n"
+	"  at TEXT NOT NULL, -- UTC, YYYY-MM-DDTHH:MM:SSZ\n"
+	"  actor TEXT NOT NULL, -- username, or cli:<os user>\n"
+	"  org_code TEXT, -- the actor's organisation, if any\n"
+	"  action TEXT NOT NULL, -- view, create, update, export, import, referral, consent, login, denied, ...\n"
+	"  case_ref TEXT, -- the case concerned, if one\n"
+	"  detail TEXT, -- counts, field names, formats: never personal data\n"
+	"  prev_hash TEXT NOT NULL, -- hash of the previous row (64 zeros for the first)\n"
+	"  hash TEXT NOT NULL -- BLAKE2b-256(prev_hash bytes || canonical row), hex\n"
+	");\n"
+	"CREATE INDEX audit_log_org ON audit_log(org_code, id);\n"
+	"CREATE INDEX audit_log_case ON audit_log(case_ref, id);\n"
+	"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;\n"
+	"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;\n"
+	"CREATE TABLE case_name_token (\n"
+	"  token TEXT NOT NULL, -- keyed BLAKE2b-128 (hex) of a normalised or skeleton name word\n"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,\n"
+	"  PRIMARY KEY (token, case_id)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX case_name_token_case ON case_name_token(case_id);\n"
+;
+
+/* Issue 6: the national response.  Records per country and report year Y
+ * (reporting period 1 April Y-1 to 31 March Y): the analyst's finding,
+ * criminal-justice records, prescribed penalties, protection and
+ * prevention facts, the report's recommendations; the register of
+ * programmes that answer them; and the tier history (Sanad's own
+ * assessments and imported TIP Report placements).  None of it is personal
+ * data: counts, laws, sources and the analyst's prose.  Every fact carries
+ * its source (list fact_source) and date, and whether it is a concrete
+ * action or a plan, conference, task force or draft law (list action_kind),
+ * which the assessment records but never counts. */
+static const char migration_3[] =
+	"CREATE TABLE response_finding (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  country TEXT NOT NULL, -- ISO 3166 alpha-2\n"
+	"  year INTEGER NOT NULL, -- report year\n"
+	"  finding TEXT NOT NULL, -- the analyst's: full, significant_efforts, no_significant_efforts\n"
+	"  justification TEXT, -- the analyst's reasons for the finding, English\n"
+	"  justification_ar TEXT, -- the same in Arabic\n"
+	"  scope TEXT, -- scope and nature of trafficking in the country, English\n"
+	"  scope_ar TEXT, -- the same in Arabic\n"
+	"  efforts_rest_on_commitments INTEGER NOT NULL DEFAULT 0, -- 1: Watch List criterion (c)\n"
+	"  waivers TEXT, -- ';'-joined: watch_list, sanctions, sanctions:CODE\n"
+	"  compliant_before_sanctions INTEGER NOT NULL DEFAULT 0, -- 1: no sanctions after all\n"
+	"  victims_from_register INTEGER NOT NULL DEFAULT 0, -- 1: victims identified and assisted are counted in the case register\n"
+	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),\n"
+	"  UNIQUE (country, year)\n"
+	");\n"
+	"CREATE TABLE justice_record (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  country TEXT NOT NULL, -- ISO 3166 alpha-2\n"
+	"  year INTEGER NOT NULL, -- report year\n"
+	"  stage TEXT NOT NULL, -- code of list justice_stage\n"
+	"  count INTEGER NOT NULL DEFAULT 1, -- cases (or convicted persons) the row stands for; 0: none\n"
+	"  law TEXT, -- the law applied\n"
+	"  exploitation TEXT, -- code of list exploitation_type\n"
+	"  sentence_months INTEGER, -- imposed prison term of each convicted person; NULL: not known\n"
+	"  suspended INTEGER, -- 0/1: the sentence was suspended; NULL: not known\n"
+	"  official_involved INTEGER NOT NULL DEFAULT 0, -- 1: a public official was involved (complicity)\n"
+	"  action TEXT NOT NULL DEFAULT 'concrete_action', -- code of list action_kind\n"
+	"  source TEXT NOT NULL, -- code of list fact_source\n"
+	"  source_date TEXT NOT NULL, -- YYYY-MM-DD: when the source reported it\n"
+	"  source_ref TEXT, -- the document, address or contact the source refers to\n"
+	"  note TEXT -- free text\n"
+	");\n"
+	"CREATE INDEX justice_record_cy ON justice_record(country, year);\n"
+	"CREATE TABLE prescribed_penalty (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  country TEXT NOT NULL, -- ISO 3166 alpha-2\n"
+	"  year INTEGER NOT NULL, -- report year from which the record applies\n"
+	"  law TEXT NOT NULL, -- the law and article\n"
+	"  min_years REAL NOT NULL, -- least prison term the law prescribes, in years\n"
+	"  exploitation TEXT, -- code of list exploitation_type the penalty is for; NULL: all forms\n"
+	"  action TEXT NOT NULL DEFAULT 'concrete_action', -- code of list action_kind (draft_law: not enacted)\n"
+	"  source TEXT NOT NULL, -- code of list fact_source\n"
+	"  source_date TEXT NOT NULL, -- YYYY-MM-DD\n"
+	"  source_ref TEXT,\n"
+	"  note TEXT\n"
+	");\n"
+	"CREATE INDEX prescribed_penalty_cy ON prescribed_penalty(country, year);\n"
+	"CREATE TABLE response_fact (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  country TEXT NOT NULL, -- ISO 3166 alpha-2\n"
+	"  year INTEGER NOT NULL, -- report year\n"
+	"  kind TEXT NOT NULL, -- code of list response_fact\n"
+	"  count INTEGER, -- for counted kinds (victims identified, assisted, detained)\n"
+	"  flag INTEGER, -- 0/1 for yes/no kinds (procedures exist, shelters funded ...)\n"
+	"  text TEXT, -- what was done, English\n"
+	"  text_ar TEXT, -- the same in Arabic\n"
+	"  action TEXT NOT NULL DEFAULT 'concrete_action', -- code of list action_kind\n"
+	"  source TEXT NOT NULL, -- code of list fact_source\n"
+	"  source_date TEXT NOT NULL, -- YYYY-MM-DD\n"
+	"  source_ref TEXT\n"
+	");\n"
+	"CREATE INDEX response_fact_cy ON response_fact(country, year);\n"
+	"CREATE TABLE recommendation (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  country TEXT NOT NULL, -- ISO 3166 alpha-2\n"
+	"  year INTEGER NOT NULL, -- the report that makes it\n"
+	"  number INTEGER NOT NULL, -- 1, 2, ... within the country-year: reference CC-YYYY-N\n"
+	"  pillar TEXT, -- code of list programme_goal: prosecution, protection, prevention, partnership\n"
+	"  check_code TEXT, -- the unmet guideline check it was picked from; NULL: written by the analyst\n"
+	"  text TEXT NOT NULL, -- English\n"
+	"  text_ar TEXT NOT NULL, -- Arabic\n"
+	"  UNIQUE (country, year, number)\n"
+	");\n"
+	"CREATE TABLE programme (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  code TEXT NOT NULL UNIQUE, -- short stable code, e.g. 'jo-2010-shelters'\n"
+	"  name TEXT NOT NULL,\n"
+	"  name_ar TEXT,\n"
+	"  type TEXT NOT NULL, -- code of list programme_type\n"
+	"  goals TEXT, -- codes of list programme_goal, ';'-separated\n"
+	"  partner TEXT, -- implementing partner\n"
+	"  partner_kind TEXT, -- code of list partner_kind\n"
+	"  amount TEXT, -- decimal number as text, in currency\n"
+	"  currency TEXT, -- ISO 4217 code\n"
+	"  start_date TEXT, -- YYYY-MM-DD\n"
+	"  end_date TEXT, -- YYYY-MM-DD\n"
+	"  people_trained INTEGER, -- reported output\n"
+	"  victims_assisted INTEGER, -- reported output\n"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))\n"
+	");\n"
+	"CREATE TABLE programme_country (\n"
+	"  programme_id INTEGER NOT NULL REFERENCES programme(id) ON DELETE CASCADE,\n"
+	"  country TEXT NOT NULL, -- ISO 3166 alpha-2\n"
+	"  PRIMARY KEY (programme_id, country)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE programme_recommendation (\n"
+	"  programme_id INTEGER NOT NULL REFERENCES programme(id) ON DELETE CASCADE,\n"
+	"  recommendation_id INTEGER NOT NULL REFERENCES recommendation(id) ON DELETE CASCADE,\n"
+	"  PRIMARY KEY (programme_id, recommendation_id)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX programme_recommendation_rec ON programme_recommendation(recommendation_id);\n"
+	"CREATE TABLE tier_history (\n"
+	"  country TEXT NOT NULL, -- ISO 3166 alpha-2\n"
+	"  year INTEGER NOT NULL, -- report year\n"
+	"  source TEXT NOT NULL, -- 'assessment': placed by Sanad; 'tip_report': imported TIP Report placement\n"
+	"  tier TEXT NOT NULL, -- '1', '2', '2WL', '3'\n"
+	"  criteria TEXT, -- Watch List criteria that applied, e.g. 'a;b' (assessments only)\n"
+	"  result TEXT, -- the assessment's JSON output object (assessments only)\n"
+	"  recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),\n"
+	"  PRIMARY KEY (country, year, source)\n"
+	") WITHOUT ROWID;\n"
+;
+
+/* Indexes for the web API's case lists (src/http): a caseworker's caseload
+ * (owner within an organisation), overdue follow-ups, and the cases referred
+ * to an organisation or consented to a liaison's scope, so that none of
+ * them reads every case.  cases_owner also serves every lookup by
+ * organisation alone (org_id is its leading column), so there is no index on
+ * org_id by itself: each index costs every inserted case a B-tree insert.
+ * cases_followup holds only the cases that have a follow-up date (the
+ * "before" query implies one), so bulk imports without one add nothing. */
+static const char migration_4[] =
+	"CREATE INDEX cases_owner ON cases(org_id, cas_CaseOwner);\n"
+	"CREATE INDEX cases_followup ON cases(snd_NextFollowUpDate) WHERE snd_NextFollowUpDate IS NOT NULL;\n"
+	"CREATE INDEX case_referral_to ON case_referral(cas_ReferredOrganisation, case_id);\n"
+	"CREATE INDEX case_consent_scope ON case_consent(snd_ConsentScope, case_id);\n"
+;
+
+/* Statistics (src/stats): counts by year and sex, the figures asked for most,
+ * are grouped by SQLite straight from this index, in index order, instead
+ * of reading every case row (storage_case_group_counts).  Its leading
+ * column also serves the counts and scans of one year, so there is no index
+ * on the year alone. */
+static const char migration_5[] =
+	"CREATE INDEX cases_year_sex ON cases(snd_YearOfRegistration, snd_Sex);\n"
+;
+
 const struct migration storage_migrations[] = {
 	{ 1, "case register: organisations, cases and their repeating parts", migration_1 },
+	{ 2, "accounts, sessions, tokens, throttling, audit trail, name tokens", migration_2 },
+	{ 3, "national response: findings, justice records, penalties, facts, recommendations, programmes, tier history",
+	  migration_3 },
+	{ 4, "indexes for the web API's case lists", migration_4 },
+	{ 5, "index for counts by year and sex", migration_5 },
 };
 const int storage_migration_count = sizeof(storage_migrations) / sizeof(storage_migrations[0]);

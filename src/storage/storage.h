@@ -79,6 +79,14 @@ struct case_query {
 	int64_t after_id;       /* keyset paging: cases with id > after_id */
 	int64_t limit;          /* 0: no limit */
 	int with_children;      /* also load repeating parts */
+	/* filters of the web API's lists (each optional; added for src/http) */
+	const char *stage;           /* snd_Stage is this code */
+	const char *status;          /* cas_Status is this code */
+	const char *followup_before; /* snd_NextFollowUpDate is before this date (YYYY-MM-DD) */
+	int open_only;               /* cas_Status is not Closed or ClosedReferred */
+	const char *consent_scope;   /* the case has a consent item of this scope */
+	const char *referred_to;     /* the case has a referral item to this organisation code */
+	const char *referral_status; /* ... with this snd_ReferralStatus (unset counts as Pending) */
 };
 /* Call fn for each matching case in id order; fn returning non-zero stops
  * the walk and that value is returned.  The record is only valid during
@@ -96,6 +104,27 @@ int storage_case_count(struct storage *st, const struct case_query *q, int64_t *
 typedef int (*row_visit_fn)(const char *const *values, void *ctx);
 int storage_case_scan(struct storage *st, const char *const *fields, int nfields, int year,
 		      row_visit_fn fn, void *ctx, struct sanad_error *err);
+/* The same scan split into up to nparts ranges of case ids, read at once on
+ * separate read-only connections in separate threads, pages memory-mapped
+ * (fewer parts when a part would hold fewer than min_part case ids; 0 means
+ * 50,000).  fn gets the number of the part (0..nparts-1) with each row and
+ * is called from several threads at once: it must touch only that part's
+ * state.  Every case committed when the scan starts is seen exactly once
+ * (st's own uncommitted changes are not seen); under concurrent writes each
+ * range is read as it stood when its thread began.  A non-zero return of fn
+ * stops every part and is returned. */
+typedef int (*part_visit_fn)(int part, const char *const *values, void *ctx);
+int storage_case_scan_parts(struct storage *st, const char *const *fields, int nfields, int year,
+			    int nparts, int64_t min_part, part_visit_fn fn, void *ctx,
+			    struct sanad_error *err);
+/* Counts of cases per distinct combination of the fields' stored values
+ * (a multi-select value as one text, "ET;ER"), when an index lets SQLite
+ * group them in index order, without sorting: fn gets the values and the
+ * count.  Returns SANAD_ENOTFOUND, having called fn for nothing, when no
+ * index serves the grouping; then a scan is the faster way. */
+typedef int (*group_visit_fn)(const char *const *values, int64_t count, void *ctx);
+int storage_case_group_counts(struct storage *st, const char *const *fields, int nfields, int year,
+			      group_visit_fn fn, void *ctx, struct sanad_error *err);
 
 /* Count per organisation and overall: for summaries. */
 int storage_summary(struct storage *st, struct strbuf *out, struct sanad_error *err);
@@ -107,5 +136,355 @@ int storage_backup(struct storage *st, const char *dest, struct sanad_error *err
  * against the registry and vocabularies.  Appends one line per problem to
  * report and sets *problems. */
 int storage_check(struct storage *st, struct strbuf *report, int *problems, struct sanad_error *err);
+
+/* ---- export support (exporter, case listing) ---- */
+
+/* Start a read transaction: the queries that follow see one consistent
+ * snapshot even while others write (an export's column set and its rows must
+ * agree).  Works on a read-only handle; end it with storage_rollback.  Not
+ * inside another transaction. */
+int storage_begin_read(struct storage *st, struct sanad_error *err);
+/* The most items any one case has in repeating group g (0 when no case has
+ * any), counting only the cases of organisation org_code when it is set. */
+int storage_max_items(struct storage *st, enum group_id g, const char *org_code, int64_t *n,
+		      struct sanad_error *err);
+
+/* ---- encryption at rest (db_sqlite_crypto.c) ----
+ * Fields flagged FF_IDENTITY or FF_NARRATIVE are sealed with the database's
+ * key (crypto.h) on every write and opened on every read, so everything
+ * above storage sees plain canonical values.  The key lives in a file
+ * outside the database.  storage_open finds it at "<db>.key"
+ * (crypto_key_default_path); with STORAGE_CREATE it creates that file
+ * (refusing an existing one).  A handle without a key can read and write
+ * everything else, but refuses to write an identity or narrative value and
+ * fails to read one, naming the key file it looked for.  The database keeps
+ * a key-check value (meta key_check), so a wrong key fails at open. */
+
+/* storage_open with an explicit key file (NULL: the default path). */
+int storage_open_keyed(struct storage **out, const char *path, unsigned flags, const char *key_path,
+		       struct sanad_error *err);
+struct crypto_key;
+/* Attach (replace) the key of an open handle; checks it against the
+ * database's key-check value (and stores one if the database has none). */
+int storage_attach_key(struct storage *st, const struct crypto_key *key, struct sanad_error *err);
+int storage_has_key(struct storage *st);
+/* The key file path this handle uses (or looked for).  Borrowed. */
+const char *storage_key_path(struct storage *st);
+
+/* Re-encrypt every sealed (and any legacy plain) identity/narrative value
+ * and every name token with new_key, in one transaction (not inside
+ * another).  The handle must have the current key; on success it holds
+ * new_key.  *values counts the values rewritten. */
+int storage_rekey(struct storage *st, const struct crypto_key *new_key, int64_t *values,
+		  struct sanad_error *err);
+
+/* Name search: cases whose stored name tokens (keyed hashes of the
+ * normalised and of the cross-script skeleton form of each word of
+ * prs_FirstName, prs_MiddleName, prs_SecondName) match any word of query,
+ * among the cases of org_code (NULL: all organisations; the caller filters
+ * with policy).
+ * Best matches first (more words matched), then by id; at most limit (0:
+ * 100).  *matches is new: free with name_matches_free. */
+struct name_match {
+	int64_t case_id;
+	char *case_ref;
+	char *org_code;
+	int score; /* query words matched */
+};
+int storage_case_search_name(struct storage *st, const char *query, const char *org_code, int64_t limit,
+			     struct name_match **matches, size_t *count, struct sanad_error *err);
+void name_matches_free(struct name_match *m, size_t count);
+/* Load a case by its storage id (like storage_case_get). */
+int storage_case_get_by_id(struct storage *st, int64_t id, struct case_record *out,
+			   struct sanad_error *err);
+/* 1 if a transaction is open on this handle. */
+int storage_in_transaction(struct storage *st);
+
+/* ---- accounts, sessions, tokens, throttling (db_sqlite_auth.c) ----
+ * Row-level access for the auth module; it holds the rules. */
+struct account {
+	int64_t id;
+	char *username;
+	char *display_name;
+	char *role;          /* role name (policy.h) */
+	char *org_code;      /* NULL for deployment-wide roles */
+	char *org_type;      /* read only: the organisation's org_type */
+	int own_cases_only;  /* read only: the organisation's setting */
+	char *language;
+	char *password_hash;
+	int disabled;
+};
+void account_release(struct account *a);
+int storage_account_add(struct storage *st, struct account *a, struct sanad_error *err);
+/* SANAD_ENOTFOUND if there is no such account. */
+int storage_account_get(struct storage *st, const char *username, struct account *out,
+			struct sanad_error *err);
+int storage_account_list(struct storage *st, const char *org_code, struct account **list,
+			 size_t *count, struct sanad_error *err);
+/* Update role, org, language, password hash, disabled of account a->id
+ * (all of them, from a). */
+int storage_account_update(struct storage *st, const struct account *a, struct sanad_error *err);
+
+int storage_session_add(struct storage *st, const char *id_hash, int64_t account_id, const char *csrf,
+			int64_t now, struct sanad_error *err);
+/* Find a live session: fills *account (release it), *csrf (new),
+ * *created and *last_seen.  SANAD_ENOTFOUND if absent. */
+int storage_session_get(struct storage *st, const char *id_hash, struct account *account, char **csrf,
+			int64_t *created, int64_t *last_seen, struct sanad_error *err);
+int storage_session_touch(struct storage *st, const char *id_hash, int64_t now, struct sanad_error *err);
+int storage_session_delete(struct storage *st, const char *id_hash, struct sanad_error *err);
+/* Delete the sessions of an account, except keep_hash (may be NULL). */
+int storage_session_delete_account(struct storage *st, int64_t account_id, const char *keep_hash,
+				   struct sanad_error *err);
+/* Delete sessions created before created_before or idle since idle_before. */
+int storage_session_purge(struct storage *st, int64_t created_before, int64_t idle_before,
+			  struct sanad_error *err);
+
+int storage_token_add(struct storage *st, const char *hash, int64_t account_id, const char *label,
+		      int64_t now, struct sanad_error *err);
+/* Find an unrevoked token and its account; marks it used at now. */
+int storage_token_get(struct storage *st, const char *hash, int64_t now, struct account *account,
+		      struct sanad_error *err);
+int storage_token_revoke(struct storage *st, int64_t account_id, const char *label,
+			 struct sanad_error *err);
+
+/* Login throttling counters, keyed by a hash of "user:NAME" / "addr:ADDR". */
+struct throttle {
+	int64_t failures;
+	int64_t last_failure; /* Unix seconds */
+	int64_t locked_until; /* Unix seconds, 0 if not locked */
+};
+/* *t zeroed when the key has no counter. */
+int storage_throttle_get(struct storage *st, const char *key_hash, struct throttle *t,
+			 struct sanad_error *err);
+int storage_throttle_set(struct storage *st, const char *key_hash, const struct throttle *t,
+			 struct sanad_error *err);
+int storage_throttle_clear(struct storage *st, const char *key_hash, struct sanad_error *err);
+
+/* ---- audit trail rows (db_sqlite_audit.c); the chain is audit.c's ---- */
+struct audit_row {
+	int64_t id;
+	char *at;        /* "YYYY-MM-DDTHH:MM:SSZ" */
+	char *actor;
+	char *org_code;
+	char *action;
+	char *case_ref;
+	char *detail;
+	char *prev_hash; /* hex */
+	char *hash;      /* hex */
+};
+void audit_row_release(struct audit_row *r);
+/* Id and hash of the last row: *id 0 and hash "" when the trail is empty. */
+int storage_audit_last(struct storage *st, int64_t *id, char hash[65], struct sanad_error *err);
+/* Insert r as given (r->id must be last id + 1). */
+int storage_audit_insert(struct storage *st, const struct audit_row *r, struct sanad_error *err);
+/* Walk all rows in id order. */
+typedef int (*audit_visit_fn)(const struct audit_row *r, void *ctx);
+int storage_audit_each(struct storage *st, audit_visit_fn fn, void *ctx, struct sanad_error *err);
+struct audit_query {
+	const char *org_code;  /* only this organisation's rows */
+	const char *case_ref;  /* only this case's rows */
+	const char *actor;     /* only this actor's rows */
+	int64_t before_id;     /* paging: rows with id < before_id (0: from the newest) */
+	int64_t limit;         /* 0: 100 */
+};
+/* Rows matching q, newest first.  *rows new (release each, free array). */
+int storage_audit_query(struct storage *st, const struct audit_query *q, struct audit_row **rows,
+			size_t *count, struct sanad_error *err);
+
+/* ---- web API support (db_sqlite_web.c; added for src/http) ---- */
+
+/* Change the name, Arabic name, in_pool and own_cases_only of the
+ * organisation o->code (code, type and country stay).  SANAD_ENOTFOUND if
+ * there is none. */
+int storage_org_update(struct storage *st, const struct organisation *o, struct sanad_error *err);
+
+/* ---- national response, programmes, tier history (db_sqlite_response.c; issue 6) ----
+ * Rows of the response module (src/response), which validates every value
+ * against the vocabularies before it gets here and holds the rules.  Nothing
+ * in these tables is personal data.  A country is an ISO 3166 alpha-2 code,
+ * a year a report year (period 1 April year-1 to 31 March year), a date
+ * "YYYY-MM-DD".  Numbers that may be unknown use -1 for "not known". */
+struct response_finding {
+	char country[3];
+	int year;
+	char *finding;          /* full, significant_efforts, no_significant_efforts */
+	char *justification;    /* English, or NULL */
+	char *justification_ar; /* Arabic, or NULL */
+	char *scope;            /* scope and nature of trafficking, English, or NULL */
+	char *scope_ar;
+	int efforts_rest_on_commitments;
+	char *waivers;          /* ';'-joined waiver codes, or NULL */
+	int compliant_before_sanctions;
+	int victims_from_register;
+};
+struct response_justice {
+	int64_t id;
+	char country[3];
+	int year;
+	char *stage;             /* list justice_stage */
+	int64_t count;
+	char *law;               /* or NULL */
+	char *exploitation;      /* list exploitation_type, or NULL */
+	int64_t sentence_months; /* -1: not known */
+	int suspended;           /* 0/1, -1: not known */
+	int official_involved;
+	char *action;            /* list action_kind */
+	char *source;            /* list fact_source */
+	char *source_date;
+	char *source_ref;
+	char *note;
+};
+struct response_penalty {
+	int64_t id;
+	char country[3];
+	int year;
+	char *law;
+	double min_years;
+	char *exploitation; /* or NULL: every form */
+	char *action;
+	char *source;
+	char *source_date;
+	char *source_ref;
+	char *note;
+};
+struct response_fact {
+	int64_t id;
+	char country[3];
+	int year;
+	char *kind;    /* list response_fact */
+	int64_t count; /* -1: none given */
+	int flag;      /* 0/1, -1: none given */
+	char *text;
+	char *text_ar;
+	char *action;
+	char *source;
+	char *source_date;
+	char *source_ref;
+};
+struct response_recommendation {
+	int64_t id;
+	char country[3];
+	int year;
+	int number;       /* reference CC-YYYY-N */
+	char *pillar;     /* list programme_goal, or NULL */
+	char *check_code; /* the guideline check it came from, or NULL */
+	char *text;
+	char *text_ar;
+};
+/* Everything stored for some country-years, each array ordered by country,
+ * year and id (recommendations by number). */
+struct response_rows {
+	struct response_finding *findings;
+	size_t nfindings;
+	struct response_justice *justice;
+	size_t njustice;
+	struct response_penalty *penalties;
+	size_t npenalties;
+	struct response_fact *facts;
+	size_t nfacts;
+	struct response_recommendation *recommendations;
+	size_t nrecommendations;
+};
+void response_rows_release(struct response_rows *rows);
+void response_finding_release(struct response_finding *f);
+
+/* Load the rows of country (NULL: every country) for report years
+ * year_from..year_to into *out (initialised here; release it). */
+int storage_response_load(struct storage *st, const char *country, int year_from, int year_to,
+			  struct response_rows *out, struct sanad_error *err);
+/* Delete the finding, justice records, penalties and facts of a country-year
+ * (recommendations stay: programmes link to them). */
+int storage_response_clear(struct storage *st, const char *country, int year, struct sanad_error *err);
+/* Insert or replace the finding of f->country, f->year. */
+int storage_finding_put(struct storage *st, const struct response_finding *f, struct sanad_error *err);
+/* Append one row; each sets ->id. */
+int storage_justice_add(struct storage *st, struct response_justice *j, struct sanad_error *err);
+int storage_penalty_add(struct storage *st, struct response_penalty *p, struct sanad_error *err);
+int storage_fact_add(struct storage *st, struct response_fact *f, struct sanad_error *err);
+/* Delete one row of table kind ("justice", "penalty", "fact" or
+ * "recommendation") by id; SANAD_ENOTFOUND if there is none. */
+int storage_response_delete(struct storage *st, const char *kind, int64_t id, struct sanad_error *err);
+/* Add a recommendation: r->number 0 takes the next free number of the
+ * country-year.  Sets r->id and r->number. */
+int storage_recommendation_add(struct storage *st, struct response_recommendation *r,
+			       struct sanad_error *err);
+/* Replace pillar, check and texts of recommendation (country, year, number);
+ * SANAD_ENOTFOUND if there is none.  Sets r->id. */
+int storage_recommendation_update(struct storage *st, struct response_recommendation *r,
+				  struct sanad_error *err);
+
+struct programme {
+	int64_t id;
+	char *code;
+	char *name;
+	char *name_ar;
+	char *type;          /* list programme_type */
+	char *goals;         /* list programme_goal codes, ';'-joined, or NULL */
+	char *partner;
+	char *partner_kind;  /* list partner_kind, or NULL */
+	char *countries;     /* alpha-2 codes, ';'-joined in code order, or NULL */
+	char *amount;        /* decimal text, or NULL */
+	char *currency;      /* ISO 4217, or NULL */
+	char *start_date;
+	char *end_date;
+	int64_t people_trained;   /* -1: not reported */
+	int64_t victims_assisted; /* -1: not reported */
+};
+void programme_release(struct programme *p);
+/* Add a programme and its countries; SANAD_EEXIST if the code is taken. */
+int storage_programme_add(struct storage *st, struct programme *p, struct sanad_error *err);
+/* Programmes ordered by code; with country, only those working there. */
+int storage_programme_list(struct storage *st, const char *country, struct programme **list,
+			   size_t *count, struct sanad_error *err);
+/* A link between a programme and a recommendation it answers. */
+struct programme_link {
+	int64_t programme_id;
+	char *programme_code;
+	int64_t recommendation_id;
+};
+/* SANAD_EEXIST if the link is there already. */
+int storage_programme_link(struct storage *st, int64_t programme_id, int64_t recommendation_id,
+			   struct sanad_error *err);
+/* Every link, ordered by recommendation id then programme code. */
+int storage_programme_links(struct storage *st, struct programme_link **links, size_t *count,
+			    struct sanad_error *err);
+void programme_links_free(struct programme_link *links, size_t count);
+
+/* One placement of a country in a report year.  source "assessment"
+ * (computed by Sanad) or "tip_report" (imported). */
+struct tier_entry {
+	char country[3];
+	int year;
+	char *source;
+	char *tier;     /* "1", "2", "2WL", "3" */
+	char *criteria; /* "a;b", or NULL */
+	char *result;   /* the assessment's JSON object as text, or NULL */
+};
+/* Insert or replace the entry of (country, year, source). */
+int storage_tier_put(struct storage *st, const struct tier_entry *e, struct sanad_error *err);
+/* Entries ordered by country, year and source; country NULL: all. */
+int storage_tier_list(struct storage *st, const char *country, struct tier_entry **list, size_t *count,
+		      struct sanad_error *err);
+void tier_entries_free(struct tier_entry *list, size_t count);
+
+/* Victims in the case register for a country and period, counted from the
+ * cases of organisations that join the national pool (in_pool): a case
+ * counts when its country of identification (else its organisation's
+ * country) is country, it is not recorded as "not a victim", and its
+ * identification date (else its registration date) lies in from..to
+ * (inclusive).  *assisted counts the cases with a service that started on
+ * or before to and had not ended before from. */
+int storage_register_victims(struct storage *st, const char *country, const char *from, const char *to,
+			     int64_t *identified, int64_t *assisted, struct sanad_error *err);
+
+/* ---- bulk loading (db_sqlite.c, end; added for the importer, issue 3) ----
+ * storage_begin_bulk is storage_begin for a transaction that will insert
+ * very many cases (an import): the same single transaction in WAL, all or
+ * nothing, synchronous=FULL, readers going on as usual.  While it lasts the
+ * page cache is larger (256 MiB, used only as needed), so a big import
+ * spills and rewrites fewer pages before its commit.  End it with
+ * storage_commit or storage_rollback, which put the cache back. */
+int storage_begin_bulk(struct storage *st, struct sanad_error *err);
 
 #endif

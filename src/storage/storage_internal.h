@@ -2,7 +2,57 @@
 #ifndef SANAD_STORAGE_INTERNAL_H
 #define SANAD_STORAGE_INTERNAL_H
 
+#include <sqlite3.h>
+#include <time.h>
+
 #include "storage/storage.h"
+
+/* One connection.  Defined here so that each concern of the SQLite backend
+ * (cases, accounts, audit, ...) can live in its own db_sqlite_*.c file. */
+struct storage {
+	sqlite3 *db;
+	char *path;
+	int64_t next_id;                          /* next generated case id, 0: unknown */
+	sqlite3_stmt *insert_case;
+	sqlite3_stmt *insert_child[GROUP_COUNT];
+	sqlite3_stmt *org_by_code;
+	/* small cache: last organisation code -> id */
+	char *cached_org_code;
+	int64_t cached_org_id;
+	/* encryption at rest (db_sqlite_crypto.c) */
+	struct crypto_key *key;                   /* NULL: no key attached */
+	char *key_path;                           /* where the key is (or was looked for) */
+	sqlite3_stmt *token_delete, *token_insert;
+	int bulk;                                 /* a storage_begin_bulk transaction is open */
+};
+/* Undo storage_begin_bulk's settings once its transaction has ended. */
+void storage_bulk_end(struct storage *st);
+
+/* ---- shared by the db_sqlite_*.c files (defined in db_sqlite_crypto.c) ---- */
+int storage_sql_error(struct storage *st, struct sanad_error *err, const char *what);
+/* Find or (with STORAGE_CREATE) create the key file and attach the key;
+ * called by storage_open_keyed after migrations. */
+int storage_key_setup(struct storage *st, unsigned flags, const char *key_path, struct sanad_error *err);
+/* SANAD_EEXIST if the key file a new database at path would use exists. */
+int storage_key_absent(const char *path, const char *key_path, struct sanad_error *err);
+/* Free the key and the statements of db_sqlite_crypto.c (storage_close). */
+void storage_crypto_close(struct storage *st);
+/* A copy of c (id case_id) whose identity and narrative values are sealed;
+ * refuses when such a value is set and no key is attached.  Release sealed. */
+int storage_seal_case(struct storage *st, const struct case_record *c, int64_t case_id,
+		      struct case_record *sealed, struct sanad_error *err);
+/* Open the sealed values of c (c->id set) in place. */
+int storage_unseal_case(struct storage *st, struct case_record *c, struct sanad_error *err);
+/* 1 if c holds any value that storage_seal_case would seal: when it does
+ * not, the insert path writes c as it is and skips the copy. */
+int storage_case_needs_seal(const struct case_record *c);
+/* Replace the name tokens of case c->id with those of c's (plain) names.
+ * is_new: the case was just inserted, so there are no old tokens to drop. */
+int storage_name_tokens_write(struct storage *st, const struct case_record *c, int is_new,
+			      struct sanad_error *err);
+/* 1 if field f is sealed at rest. */
+int storage_field_sealed(const struct field_def *f);
+
 
 struct migration {
 	int version;

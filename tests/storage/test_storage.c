@@ -1,0 +1,413 @@
+/* tests/storage: the SQLite backend keeps what it is given, exactly. */
+#include "test_support.h"
+#include "storage/storage.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+struct fixture {
+	char *path;
+	struct storage *st;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct sanad_error err;
+	struct organisation o = { 0 };
+	f->path = test_temp_path(".db");
+	if (storage_open(&f->st, f->path, STORAGE_CREATE, &err))
+		return -1;
+	o.code = "ngo-a";
+	o.name = "NGO A";
+	o.org_type = "NGO";
+	if (storage_org_add(f->st, &o, &err))
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	storage_close(f->st);
+	test_remove_db(f->path);
+	free(f->path);
+	free(f);
+	return 0;
+}
+
+static void fill_case(struct case_record *c)
+{
+	struct sanad_error err;
+	struct record *r;
+	case_record_init(c);
+	assert_int_equal(case_set(c, "snd_Organisation", "ngo-a", &err), 0);
+	assert_int_equal(case_set(c, "prs_FirstName", "فاطمة", &err), 0);
+	assert_int_equal(case_set(c, "prs_Gender", "Feminine", &err), 0);
+	assert_int_equal(case_set(c, "prs_Citizenship", "ET;ER", &err), 0);
+	assert_int_equal(case_set(c, "prs_Deceased", "false", &err), 0);
+	assert_int_equal(case_set(c, "vic_AgeWhenTrafficked", "16", &err), 0);
+	assert_int_equal(case_set(c, "vic_TypeOfExploitation", "DomesticServitude ForcedLabour", &err), 0);
+	r = case_record_add_item(c, GROUP_EVENT);
+	assert_int_equal(record_set(r, GROUP_EVENT, domain_field_index(GROUP_EVENT, "hte_Type"), "Recruitment", &err), 0);
+	assert_int_equal(record_set(r, GROUP_EVENT, domain_field_index(GROUP_EVENT, "hte_Country"), "ET", &err), 0);
+	r = case_record_add_item(c, GROUP_EVENT);
+	assert_int_equal(record_set(r, GROUP_EVENT, domain_field_index(GROUP_EVENT, "hte_Type"), "Exploitation", &err), 0);
+	assert_int_equal(record_set(r, GROUP_EVENT, domain_field_index(GROUP_EVENT, "hte_Country"), "JO", &err), 0);
+	r = case_record_add_item(c, GROUP_CONSENT);
+	record_set(r, GROUP_CONSENT, domain_field_index(GROUP_CONSENT, "snd_ConsentScope"), "StatisticalUse", &err);
+	record_set(r, GROUP_CONSENT, domain_field_index(GROUP_CONSENT, "snd_ConsentGiven"), "true", &err);
+	record_set(r, GROUP_CONSENT, domain_field_index(GROUP_CONSENT, "snd_ConsentDate"), "2022-03-01", &err);
+}
+
+static void assert_same_case(const struct case_record *a, const struct case_record *b)
+{
+	for (int g = 0; g < GROUP_COUNT; g++) {
+		const struct group_def *gd = domain_group((enum group_id)g);
+		size_t n = g == GROUP_CASE ? 1 : a->child[g].count;
+		if (g != GROUP_CASE)
+			assert_int_equal(a->child[g].count, b->child[g].count);
+		for (size_t k = 0; k < n; k++) {
+			char **va = g == GROUP_CASE ? a->main.value : a->child[g].items[k].value;
+			char **vb = g == GROUP_CASE ? b->main.value : b->child[g].items[k].value;
+			for (int i = 0; i < gd->nfields; i++) {
+				if (!va[i] || !vb[i]) {
+					if (va[i] != vb[i])
+						fail_msg("%s: '%s' vs '%s'", gd->fields[i].name,
+							 va[i] ? va[i] : "(null)", vb[i] ? vb[i] : "(null)");
+				} else if (strcmp(va[i], vb[i])) {
+					fail_msg("%s: '%s' vs '%s'", gd->fields[i].name, va[i], vb[i]);
+				}
+			}
+		}
+	}
+}
+
+static void schema_has_a_column_for_every_field(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *db;
+	(void)f;
+	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	for (int g = 0; g < GROUP_COUNT; g++) {
+		const struct group_def *gd = domain_group((enum group_id)g);
+		for (int i = 0; i < gd->nfields; i++) {
+			if (!strcmp(gd->fields[i].name, "snd_Organisation"))
+				continue; /* stored as org_id */
+			if (sqlite3_table_column_metadata(db, NULL, gd->table, gd->fields[i].name, NULL, NULL,
+							  NULL, NULL, NULL) != SQLITE_OK)
+				fail_msg("table %s lacks column %s", gd->table, gd->fields[i].name);
+		}
+	}
+	sqlite3_close(db);
+}
+
+static void database_is_wal_and_private(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	struct stat sb;
+	assert_int_equal(stat(f->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	assert_int_equal(storage_schema_version(f->st), storage_schema_latest());
+}
+
+static void insert_then_get_returns_the_same_case(void **state)
+{
+	struct fixture *f = *state;
+	struct case_record c, back;
+	struct sanad_error err;
+	fill_case(&c);
+	assert_int_equal(storage_begin(f->st, &err), 0);
+	assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
+	assert_int_equal(storage_commit(f->st, &err), 0);
+	assert_string_equal(case_get(&c, "snd_CaseRef"), "SND-000001");
+	assert_int_equal(storage_case_get(f->st, "SND-000001", &back, &err), 0);
+	assert_same_case(&c, &back);
+	case_record_release(&back);
+	case_record_release(&c);
+	assert_int_equal(storage_case_get(f->st, "SND-999999", &back, &err), SANAD_ENOTFOUND);
+	case_record_release(&back);
+}
+
+static void update_replaces_fields_and_items(void **state)
+{
+	struct fixture *f = *state;
+	struct case_record c, back;
+	struct sanad_error err;
+	fill_case(&c);
+	assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
+	assert_int_equal(case_set(&c, "prs_FirstName", NULL, &err), 0);
+	assert_int_equal(case_set(&c, "snd_Stage", "Assisted", &err), 0);
+	record_set(&c.child[GROUP_EVENT].items[0], GROUP_EVENT, domain_field_index(GROUP_EVENT, "hte_Country"), "SD", &err);
+	c.child[GROUP_CONSENT].count = 0; /* items beyond count are released below */
+	assert_int_equal(storage_case_update(f->st, &c, &err), 0);
+	c.child[GROUP_CONSENT].count = 1;
+	assert_int_equal(storage_case_get(f->st, case_get(&c, "snd_CaseRef"), &back, &err), 0);
+	assert_null(case_get(&back, "prs_FirstName"));
+	assert_string_equal(case_get(&back, "snd_Stage"), "Assisted");
+	assert_int_equal(back.child[GROUP_CONSENT].count, 0);
+	assert_string_equal(back.child[GROUP_EVENT].items[0].value[domain_field_index(GROUP_EVENT, "hte_Country")], "SD");
+	case_record_release(&back);
+	case_record_release(&c);
+}
+
+static void rollback_leaves_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct case_record c;
+	struct sanad_error err;
+	struct case_query q = { 0 };
+	int64_t n = -1;
+	fill_case(&c);
+	assert_int_equal(storage_begin(f->st, &err), 0);
+	assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
+	storage_rollback(f->st);
+	assert_int_equal(storage_case_count(f->st, &q, &n, &err), 0);
+	assert_int_equal(n, 0);
+	case_record_release(&c);
+}
+
+static void unknown_organisation_and_duplicate_ref_are_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct case_record c, d;
+	struct sanad_error err;
+	fill_case(&c);
+	case_set(&c, "snd_Organisation", "nobody", &err);
+	assert_int_equal(storage_case_insert(f->st, &c, &err), SANAD_EINVAL);
+	assert_non_null(strstr(err.message, "nobody"));
+	case_set(&c, "snd_Organisation", "ngo-a", &err);
+	case_set(&c, "snd_CaseRef", "REF-1", &err);
+	assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
+	fill_case(&d);
+	case_set(&d, "snd_CaseRef", "REF-1", &err);
+	assert_int_equal(storage_case_insert(f->st, &d, &err), SANAD_EEXIST);
+	assert_non_null(strstr(err.message, "REF-1"));
+	case_record_release(&c);
+	case_record_release(&d);
+}
+
+static int count_rows(const char *const *values, void *ctx)
+{
+	(void)values;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void scan_streams_chosen_fields(void **state)
+{
+	struct fixture *f = *state;
+	struct case_record c;
+	struct sanad_error err;
+	const char *fields[] = { "snd_Sex", "snd_Organisation" };
+	const char *bad[] = { "prs_Shoe" };
+	int rows = 0;
+	fill_case(&c);
+	case_record_derive(&c);
+	assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
+	assert_int_equal(storage_case_scan(f->st, fields, 2, 0, count_rows, &rows, &err), 0);
+	assert_int_equal(rows, 1);
+	assert_int_not_equal(storage_case_scan(f->st, bad, 1, 0, count_rows, &rows, &err), 0);
+	case_record_release(&c);
+}
+
+static void check_finds_tampered_values_and_backup_copies(void **state)
+{
+	struct fixture *f = *state;
+	struct case_record c;
+	struct sanad_error err;
+	struct strbuf report = STRBUF_INIT;
+	int problems = -1;
+	char *copy = test_temp_path(".bak");
+	sqlite3 *db;
+	fill_case(&c);
+	assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
+	assert_int_equal(storage_check(f->st, &report, &problems, &err), 0);
+	assert_int_equal(problems, 0);
+	assert_int_equal(storage_backup(f->st, copy, &err), 0);
+	assert_int_equal(storage_backup(f->st, copy, &err), SANAD_EEXIST);
+
+	assert_int_equal(sqlite3_open(copy, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE cases SET prs_Gender = 'Robot'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	{
+		struct storage *st2;
+		char key[4200];
+		/* a copy of the database opens with the original's key file */
+		snprintf(key, sizeof(key), "%s.key", f->path);
+		assert_int_equal(storage_open_keyed(&st2, copy, 0, key, &err), 0);
+		strbuf_reset(&report);
+		assert_int_equal(storage_check(st2, &report, &problems, &err), 0);
+		assert_int_equal(problems, 1);
+		assert_non_null(strstr(strbuf_str(&report), "Robot"));
+		storage_close(st2);
+	}
+	strbuf_release(&report);
+	test_remove_db(copy);
+	free(copy);
+	case_record_release(&c);
+}
+
+static void foreign_and_newer_databases_are_refused(void **state)
+{
+	struct storage *st;
+	struct sanad_error err;
+	char *path = test_temp_path(".db");
+	sqlite3 *db;
+	(void)state;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL);
+	sqlite3_close(db);
+	assert_int_not_equal(storage_open(&st, path, 0, &err), 0);
+	assert_non_null(strstr(err.message, "not a Sanad database"));
+	test_remove_db(path);
+
+	assert_int_equal(storage_open(&st, path, STORAGE_CREATE, &err), 0);
+	storage_close(st);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL);
+	sqlite3_close(db);
+	assert_int_not_equal(storage_open(&st, path, 0, &err), 0);
+	assert_non_null(strstr(err.message, "newer"));
+	test_remove_db(path);
+	free(path);
+}
+
+static void count_cases(struct storage *st, int64_t expect)
+{
+	struct case_query q = { 0 };
+	struct sanad_error err;
+	int64_t n = -1;
+	assert_int_equal(storage_case_count(st, &q, &n, &err), 0);
+	assert_int_equal(n, expect);
+}
+
+static const char *journal_mode(const char *path, char *buf, size_t n)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	snprintf(buf, n, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return buf;
+}
+
+/* An import's transaction: all or nothing like any other, and the database
+ * is still a WAL database afterwards, whichever way it ended (the web
+ * server relies on WAL's readers). */
+static void bulk_transaction_is_all_or_nothing_and_leaves_wal(void **state)
+{
+	struct fixture *f = *state;
+	struct case_record c;
+	struct sanad_error err;
+	char mode[16];
+
+	assert_int_equal(storage_begin_bulk(f->st, &err), 0);
+	assert_int_equal(storage_in_transaction(f->st), 1);
+	for (int i = 0; i < 3; i++) {
+		fill_case(&c);
+		assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
+		case_record_release(&c);
+	}
+	storage_rollback(f->st);
+	count_cases(f->st, 0);
+	assert_string_equal(journal_mode(f->path, mode, sizeof(mode)), "wal");
+
+	assert_int_equal(storage_begin_bulk(f->st, &err), 0);
+	for (int i = 0; i < 3; i++) {
+		fill_case(&c);
+		assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
+		case_record_release(&c);
+	}
+	assert_int_equal(storage_commit(f->st, &err), 0);
+	count_cases(f->st, 3);
+	assert_string_equal(journal_mode(f->path, mode, sizeof(mode)), "wal");
+}
+
+/* A reader that opens the database in the middle of a bulk transaction (a
+ * backup, `sanad stats`, the web server starting) reads what was committed
+ * before it, even when nobody had the database open when it began. */
+static void readers_can_open_during_a_bulk_transaction(void **state)
+{
+	struct fixture *f = *state;
+	struct storage *other;
+	struct case_record c;
+	struct sanad_error err;
+
+	assert_int_equal(storage_begin_bulk(f->st, &err), 0);
+	fill_case(&c);
+	assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
+	case_record_release(&c);
+	assert_int_equal(storage_open(&other, f->path, STORAGE_READONLY, &err), 0);
+	count_cases(other, 0);
+	assert_int_equal(storage_commit(f->st, &err), 0);
+	count_cases(other, 1);
+	storage_close(other);
+}
+
+static int count_group(const char *const *values, int64_t count, void *ctx)
+{
+	(void)values;
+	*(int64_t *)ctx += count;
+	return 0;
+}
+
+/* Counts by year (all, or of one year) and by year and sex are answered
+ * from an index: there is no index on the year alone, the one on year and
+ * sex serves. */
+static void counts_by_year_use_an_index(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const by_year[] = { "snd_YearOfRegistration" };
+	static const char *const by_year_sex[] = { "snd_YearOfRegistration", "snd_Sex" };
+	struct case_record c;
+	struct sanad_error err;
+	int64_t total;
+
+	for (int i = 0; i < 2; i++) {
+		fill_case(&c);
+		assert_int_equal(case_set(&c, "snd_YearOfRegistration", i ? "2019" : "2020", &err), 0);
+		assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
+		case_record_release(&c);
+	}
+	total = 0;
+	assert_int_equal(storage_case_group_counts(f->st, by_year, 1, 0, count_group, &total, &err), 0);
+	assert_int_equal(total, 2);
+	total = 0;
+	assert_int_equal(storage_case_group_counts(f->st, by_year, 1, 2019, count_group, &total, &err), 0);
+	assert_int_equal(total, 1);
+	total = 0;
+	assert_int_equal(storage_case_group_counts(f->st, by_year_sex, 2, 2020, count_group, &total, &err), 0);
+	assert_int_equal(total, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(schema_has_a_column_for_every_field, setup, teardown),
+		cmocka_unit_test_setup_teardown(database_is_wal_and_private, setup, teardown),
+		cmocka_unit_test_setup_teardown(insert_then_get_returns_the_same_case, setup, teardown),
+		cmocka_unit_test_setup_teardown(update_replaces_fields_and_items, setup, teardown),
+		cmocka_unit_test_setup_teardown(rollback_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(unknown_organisation_and_duplicate_ref_are_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(scan_streams_chosen_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(check_finds_tampered_values_and_backup_copies, setup, teardown),
+		cmocka_unit_test(foreign_and_newer_databases_are_refused),
+		cmocka_unit_test_setup_teardown(bulk_transaction_is_all_or_nothing_and_leaves_wal, setup, teardown),
+		cmocka_unit_test_setup_teardown(readers_can_open_during_a_bulk_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(counts_by_year_use_an_index, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
