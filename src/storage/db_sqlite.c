@@ -836,6 +836,34 @@ int storage_case_count(struct storage *st, const struct case_query *q, int64_t *
 	return rc == SQLITE_ROW ? 0 : db_error(st, err, "counting cases");
 }
 
+/* "SELECT <the case columns named by fields>" into sql (the caller adds
+ * FROM cases c and any WHERE), filling defs[i] with each field's
+ * definition.  The one place that keeps sealed fields out of scans:
+ * statistics never see identities. */
+static int scan_select(const char *const *fields, int nfields, const struct field_def **defs,
+		       struct strbuf *sql, struct sanad_error *err)
+{
+	strbuf_addstr(sql, "SELECT ");
+	for (int i = 0; i < nfields; i++) {
+		int fi = domain_field_index(GROUP_CASE, fields[i]);
+		if (fi < 0)
+			return sanad_error_set(err, SANAD_EINVAL, "unknown case field '%s'", fields[i]);
+		defs[i] = &domain_group(GROUP_CASE)->fields[fi];
+		if (storage_field_sealed(defs[i]))
+			return sanad_error_set(err, SANAD_EPERM, "%s is encrypted and not available to scans",
+					       fields[i]);
+		if (i)
+			strbuf_addstr(sql, ", ");
+		if (is_org_field(defs[i]))
+			strbuf_addstr(sql, "(SELECT code FROM organisation o WHERE o.id = c.org_id)");
+		else
+			strbuf_addf(sql, "c.%s", defs[i]->name);
+	}
+	if (!nfields)
+		strbuf_addstr(sql, "1");
+	return 0;
+}
+
 int storage_case_scan(struct storage *st, const char *const *fields, int nfields, int year,
 		      row_visit_fn fn, void *ctx, struct sanad_error *err)
 {
@@ -845,27 +873,8 @@ int storage_case_scan(struct storage *st, const char *const *fields, int nfields
 	sqlite3_stmt *s = NULL;
 	int rc = 0;
 
-	strbuf_addstr(&sql, "SELECT ");
-	for (int i = 0; i < nfields; i++) {
-		int fi = domain_field_index(GROUP_CASE, fields[i]);
-		if (fi < 0) {
-			rc = sanad_error_set(err, SANAD_EINVAL, "unknown case field '%s'", fields[i]);
-			goto out;
-		}
-		defs[i] = &domain_group(GROUP_CASE)->fields[fi];
-		if (storage_field_sealed(defs[i])) { /* statistics never see identities */
-			rc = sanad_error_set(err, SANAD_EPERM, "%s is encrypted and not available to scans", fields[i]);
-			goto out;
-		}
-		if (i)
-			strbuf_addstr(&sql, ", ");
-		if (is_org_field(defs[i]))
-			strbuf_addstr(&sql, "(SELECT code FROM organisation o WHERE o.id = c.org_id)");
-		else
-			strbuf_addf(&sql, "c.%s", defs[i]->name);
-	}
-	if (!nfields)
-		strbuf_addstr(&sql, "1");
+	if ((rc = scan_select(fields, nfields, defs, &sql, err)))
+		goto out;
 	strbuf_addstr(&sql, " FROM cases c");
 	if (year > 0)
 		strbuf_addstr(&sql, " WHERE c.snd_YearOfRegistration = ?1");
@@ -1165,27 +1174,8 @@ int storage_case_scan_parts(struct storage *st, const char *const *fields, int n
 	sqlite3_stmt *s;
 	int rc = 0;
 
-	strbuf_addstr(&sql, "SELECT ");
-	for (int i = 0; i < nfields; i++) {
-		int fi = domain_field_index(GROUP_CASE, fields[i]);
-		if (fi < 0) {
-			rc = sanad_error_set(err, SANAD_EINVAL, "unknown case field '%s'", fields[i]);
-			goto out;
-		}
-		defs[i] = &domain_group(GROUP_CASE)->fields[fi];
-		if (storage_field_sealed(defs[i])) { /* statistics never see identities */
-			rc = sanad_error_set(err, SANAD_EPERM, "%s is encrypted and not available to scans", fields[i]);
-			goto out;
-		}
-		if (i)
-			strbuf_addstr(&sql, ", ");
-		if (is_org_field(defs[i]))
-			strbuf_addstr(&sql, "(SELECT code FROM organisation o WHERE o.id = c.org_id)");
-		else
-			strbuf_addf(&sql, "c.%s", defs[i]->name);
-	}
-	if (!nfields)
-		strbuf_addstr(&sql, "1");
+	if ((rc = scan_select(fields, nfields, defs, &sql, err)))
+		goto out;
 	strbuf_addstr(&sql, " FROM cases c WHERE c.id BETWEEN ?2 AND ?3");
 	if (year > 0)
 		strbuf_addstr(&sql, " AND c.snd_YearOfRegistration = ?1");
