@@ -110,33 +110,6 @@ static json_t *load_input(const char *path, struct sanad_error *err)
 	return v;
 }
 
-/* Write text to path through a temporary file and a rename, so that a
- * failure never leaves a half-written result where the old one was. */
-static int write_file(const char *path, const char *text, struct sanad_error *err)
-{
-	size_t n = strlen(path) + 32;
-	char *tmp = xmalloc(n);
-	FILE *f;
-	int ok;
-	snprintf(tmp, n, "%s.tmp-%ld", path, (long)getpid());
-	f = fopen(tmp, "wx");
-	if (!f) {
-		sanad_error_set(err, SANAD_EIO, "cannot create %s: %s", tmp, strerror(errno));
-		free(tmp);
-		return SANAD_EIO;
-	}
-	ok = fputs(text, f) >= 0;
-	ok = (fclose(f) == 0) && ok;
-	if (!ok || rename(tmp, path)) {
-		sanad_error_set(err, SANAD_EIO, "cannot write %s: %s", path, strerror(errno));
-		remove(tmp);
-		free(tmp);
-		return SANAD_EIO;
-	}
-	free(tmp);
-	return 0;
-}
-
 /* Print (or write to output_path) a JSON value, indented. */
 static int emit(json_t *value, const char *output_path, struct sanad_error *err)
 {
@@ -148,7 +121,7 @@ static int emit(json_t *value, const char *output_path, struct sanad_error *err)
 		struct strbuf sb = STRBUF_INIT;
 		strbuf_addstr(&sb, text);
 		strbuf_addch(&sb, '\n');
-		rc = write_file(output_path, strbuf_str(&sb), err);
+		rc = file_write_atomic(output_path, strbuf_str(&sb), sb.len, err);
 		strbuf_release(&sb);
 	} else {
 		puts(text);
@@ -279,7 +252,7 @@ int cmd_assess(int argc, char **argv, struct cli_context *ctx)
 		struct strbuf sb = STRBUF_INIT;
 		strbuf_addstr(&sb, text);
 		strbuf_addch(&sb, '\n');
-		rc = write_file(output_path, strbuf_str(&sb), &err);
+		rc = file_write_atomic(output_path, strbuf_str(&sb), sb.len, &err);
 		strbuf_release(&sb);
 		free(text);
 		if (rc) {

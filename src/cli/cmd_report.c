@@ -41,31 +41,6 @@ const char usage_report[] =
 	"--db PATH --year Y' computes them; the tier history shows Sanad's stored\n"
 	"assessments and placements imported with 'sanad response import-tiers'.\n";
 
-static int write_file(const char *path, const char *text, size_t len, struct sanad_error *err)
-{
-	size_t n = strlen(path) + 32;
-	char *tmp = xmalloc(n);
-	FILE *f;
-	int ok;
-	snprintf(tmp, n, "%s.tmp-%ld", path, (long)getpid());
-	f = fopen(tmp, "wx");
-	if (!f) {
-		sanad_error_set(err, SANAD_EIO, "cannot create %s: %s", tmp, strerror(errno));
-		free(tmp);
-		return SANAD_EIO;
-	}
-	ok = fwrite(text, 1, len, f) == len;
-	ok = (fclose(f) == 0) && ok;
-	if (!ok || rename(tmp, path)) {
-		sanad_error_set(err, SANAD_EIO, "cannot write %s: %s", path, strerror(errno));
-		remove(tmp);
-		free(tmp);
-		return SANAD_EIO;
-	}
-	free(tmp);
-	return 0;
-}
-
 int cmd_report(int argc, char **argv, struct cli_context *ctx)
 {
 	static const char *const opts[] = { "year=", "country=", "lang=", "format=", "output=", NULL };
@@ -141,7 +116,7 @@ int cmd_report(int argc, char **argv, struct cli_context *ctx)
 			if (rc)
 				sanad_error_set(&err, rc, "writing to standard output failed");
 		} else {
-			rc = write_file(output, strbuf_str(&sb), sb.len, &err);
+			rc = file_write_atomic(output, strbuf_str(&sb), sb.len, &err);
 		}
 		strbuf_release(&sb);
 	}

@@ -95,31 +95,6 @@ const char usage_response[] =
 	"tier; alpha-3 codes, 'Tier 1', 'Tier 2', 'Watchlist', 'Tier 3', 'NA'), such as\n"
 	"reference/tip-tiers/tip-tiers-2001-2015.csv, for the report's history table.\n";
 
-static int write_file(const char *path, const char *text, struct sanad_error *err)
-{
-	size_t n = strlen(path) + 32;
-	char *tmp = xmalloc(n);
-	FILE *f;
-	int ok;
-	snprintf(tmp, n, "%s.tmp-%ld", path, (long)getpid());
-	f = fopen(tmp, "wx");
-	if (!f) {
-		sanad_error_set(err, SANAD_EIO, "cannot create %s: %s", tmp, strerror(errno));
-		free(tmp);
-		return SANAD_EIO;
-	}
-	ok = fputs(text, f) >= 0;
-	ok = (fclose(f) == 0) && ok;
-	if (!ok || rename(tmp, path)) {
-		sanad_error_set(err, SANAD_EIO, "cannot write %s: %s", path, strerror(errno));
-		remove(tmp);
-		free(tmp);
-		return SANAD_EIO;
-	}
-	free(tmp);
-	return 0;
-}
-
 /* --year-like option: 0 when absent, -1 (after a message) when bad. */
 static int year_option(int argc, char **argv, const char *name)
 {
@@ -467,7 +442,7 @@ static int response_cmd_export(int argc, char **argv, struct cli_context *ctx)
 		struct strbuf sb = STRBUF_INIT;
 		strbuf_addstr(&sb, text);
 		strbuf_addch(&sb, '\n');
-		rc = write_file(output, strbuf_str(&sb), &err);
+		rc = file_write_atomic(output, strbuf_str(&sb), sb.len, &err);
 		strbuf_release(&sb);
 		free(text);
 		if (rc) {

@@ -836,6 +836,21 @@ int storage_case_count(struct storage *st, const struct case_query *q, int64_t *
 	return rc == SQLITE_ROW ? 0 : db_error(st, err, "counting cases");
 }
 
+/* The values of one scan row, as canonical text borrowed from the
+ * statement (valid until the next step); NULL for unknown. */
+static void scan_row_values(sqlite3_stmt *s, const struct field_def *const *defs, int nfields,
+			    const char **values)
+{
+	for (int i = 0; i < nfields; i++) {
+		if (sqlite3_column_type(s, i) == SQLITE_NULL)
+			values[i] = NULL;
+		else if (defs[i]->kind == FK_BOOL)
+			values[i] = sqlite3_column_int(s, i) ? "true" : "false";
+		else
+			values[i] = (const char *)sqlite3_column_text(s, i);
+	}
+}
+
 /* "SELECT <the case columns named by fields>" into sql (the caller adds
  * FROM cases c and any WHERE), filling defs[i] with each field's
  * definition.  The one place that keeps sealed fields out of scans:
@@ -884,14 +899,7 @@ int storage_case_scan(struct storage *st, const char *const *fields, int nfields
 		sqlite3_bind_int(s, 1, year);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int stop;
-		for (int i = 0; i < nfields; i++) {
-			if (sqlite3_column_type(s, i) == SQLITE_NULL)
-				values[i] = NULL;
-			else if (defs[i]->kind == FK_BOOL)
-				values[i] = sqlite3_column_int(s, i) ? "true" : "false";
-			else
-				values[i] = (const char *)sqlite3_column_text(s, i);
-		}
+		scan_row_values(s, defs, nfields, values);
 		if ((stop = fn(values, ctx))) {
 			rc = stop;
 			goto out;
@@ -1133,14 +1141,7 @@ static void *scan_part_run(void *arg)
 	sqlite3_bind_int64(s, 3, p->hi);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int stop;
-		for (int i = 0; i < p->nfields; i++) {
-			if (sqlite3_column_type(s, i) == SQLITE_NULL)
-				values[i] = NULL;
-			else if (p->defs[i]->kind == FK_BOOL)
-				values[i] = sqlite3_column_int(s, i) ? "true" : "false";
-			else
-				values[i] = (const char *)sqlite3_column_text(s, i);
-		}
+		scan_row_values(s, p->defs, p->nfields, values);
 		if ((stop = p->fn(p->index, values, p->ctx))) {
 			p->rc = stop;
 			atomic_store(p->stop, 1);
@@ -1311,14 +1312,7 @@ int storage_case_group_counts(struct storage *st, const char *const *fields, int
 		sqlite3_bind_int(s, 1, year);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int stop;
-		for (int i = 0; i < nfields; i++) {
-			if (sqlite3_column_type(s, i) == SQLITE_NULL)
-				values[i] = NULL;
-			else if (defs[i]->kind == FK_BOOL)
-				values[i] = sqlite3_column_int(s, i) ? "true" : "false";
-			else
-				values[i] = (const char *)sqlite3_column_text(s, i);
-		}
+		scan_row_values(s, defs, nfields, values);
 		if ((stop = fn(values, sqlite3_column_int64(s, nfields), ctx))) {
 			rc = stop;
 			goto out;

@@ -109,6 +109,11 @@ int ascii_strcasecmp(const char *a, const char *b);
 /* Trim ASCII white space at both ends, in place; returns s. */
 char *trim_ascii(char *s);
 
+/* Write len bytes to path through a temporary file beside it and a rename,
+ * so a failure never leaves a half-written file where the old one was
+ * (reports, assessments and exports written with --output). */
+int file_write_atomic(const char *path, const void *data, size_t len, struct sanad_error *err);
+
 /* CSV output (RFC 4180).  csv_cell appends one field to sb: quoted when it
  * holds a comma, quote, CR or LF.  With guard_formula, a value a spreadsheet
  * would run as a formula (starting with = + - @, tab or CR) or one starting
