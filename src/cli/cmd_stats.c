@@ -97,9 +97,31 @@ static void pad(struct strbuf *sb, size_t n)
 		strbuf_addch(sb, ' ');
 }
 
+/* Title of the count column, by language. */
+static const char *const count_title[2] = { "Victims", "الضحايا" };
+
+/* The heading of a printed table: dimension titles and the count title,
+ * padded to the column widths, then a rule of dashes under each column. */
+static void table_heading(struct strbuf *line, const struct stats_table *t, const size_t *width, int nc,
+			  enum vocab_lang lang)
+{
+	for (int c = 0; c < nc; c++) {
+		const char *h = t->columns[c].dim->title[lang];
+		strbuf_addstr(line, h);
+		pad(line, width[c] - text_width(h) + 2);
+	}
+	pad(line, width[nc] - text_width(count_title[lang]));
+	strbuf_addstr(line, count_title[lang]);
+	strbuf_addch(line, '\n');
+	for (int c = 0; c <= nc; c++) {
+		for (size_t i = 0; i < width[c]; i++)
+			strbuf_addch(line, '-');
+		strbuf_addstr(line, c < nc ? "  " : "\n");
+	}
+}
+
 static void print_table(const struct stats_table *t, enum vocab_lang lang)
 {
-	static const char *const count_title[2] = { "Victims", "الضحايا" };
 	size_t width[STATS_MAX_DIMS + 1];
 	struct strbuf line = STRBUF_INIT;
 	char num[32];
@@ -132,19 +154,7 @@ static void print_table(const struct stats_table *t, enum vocab_lang lang)
 	}
 
 	strbuf_reset(&line);
-	for (int c = 0; c < nc; c++) {
-		const char *h = t->columns[c].dim->title[lang];
-		strbuf_addstr(&line, h);
-		pad(&line, width[c] - text_width(h) + 2);
-	}
-	pad(&line, width[nc] - text_width(count_title[lang]));
-	strbuf_addstr(&line, count_title[lang]);
-	strbuf_addch(&line, '\n');
-	for (int c = 0; c <= nc; c++) {
-		for (size_t i = 0; i < width[c]; i++)
-			strbuf_addch(&line, '-');
-		strbuf_addstr(&line, c < nc ? "  " : "\n");
-	}
+	table_heading(&line, t, width, nc, lang);
 	fputs(line.buf, stdout);
 	for (size_t r = 0; r < t->nrows; r++) {
 		strbuf_reset(&line);
@@ -168,7 +178,6 @@ static void print_table(const struct stats_table *t, enum vocab_lang lang)
 
 static void print_published_table(const struct disclosure_table *p, enum vocab_lang lang)
 {
-	static const char *const count_title[2] = { "Victims", "الضحايا" };
 	const struct stats_table *t = p->source;
 	size_t width[STATS_MAX_DIMS + 1];
 	struct strbuf line = STRBUF_INIT;
@@ -201,19 +210,7 @@ static void print_published_table(const struct disclosure_table *p, enum vocab_l
 			width[nc] = w;
 	}
 	strbuf_reset(&line);
-	for (int c = 0; c < nc; c++) {
-		const char *h = t->columns[c].dim->title[lang];
-		strbuf_addstr(&line, h);
-		pad(&line, width[c] - text_width(h) + 2);
-	}
-	pad(&line, width[nc] - text_width(count_title[lang]));
-	strbuf_addstr(&line, count_title[lang]);
-	strbuf_addch(&line, '\n');
-	for (int c = 0; c <= nc; c++) {
-		for (size_t i = 0; i < width[c]; i++)
-			strbuf_addch(&line, '-');
-		strbuf_addstr(&line, c < nc ? "  " : "\n");
-	}
+	table_heading(&line, t, width, nc, lang);
 	fputs(line.buf, stdout);
 	for (size_t i = 0; i < p->cube.ncells; i++) {
 		strbuf_reset(&line);
