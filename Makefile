@@ -7,12 +7,12 @@
 CC ?= cc
 BUILD ?= build
 OPT ?= -O2
-PKGS = sqlite3 jansson libsodium libxml-2.0 libutf8proc libmicrohttpd pangocairo
+PKGS = sqlite3 jansson libsodium libxml-2.0 libutf8proc libmicrohttpd pangocairo xlsxwriter
 CFLAGS_BASE = -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Wall -Wextra -Werror \
 	-Wno-missing-field-initializers -g $(OPT) -Isrc -I$(BUILD)/gen \
 	$(shell pkg-config --cflags $(PKGS))
 CFLAGS += $(CFLAGS_BASE) $(EXTRA_CFLAGS)
-LDLIBS = $(shell pkg-config --libs $(PKGS)) -lcsv -lm -lpthread
+LDLIBS = $(shell pkg-config --libs $(PKGS)) -lcsv -lroaring -lm -lpthread
 LDFLAGS += $(EXTRA_LDFLAGS)
 
 LIB_SRC := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))

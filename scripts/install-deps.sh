@@ -7,7 +7,8 @@
 set -eu
 
 BUILD_PKGS="build-essential pkg-config libsqlite3-dev libjansson-dev libsodium-dev \
-libcsv-dev libxml2-dev libutf8proc-dev libmicrohttpd-dev libcairo2-dev libpango1.0-dev"
+libcsv-dev libxml2-dev libutf8proc-dev libmicrohttpd-dev libcairo2-dev libpango1.0-dev \
+libroaring-dev libxlsxwriter-dev"
 # Fonts the PDF report is drawn with (src/report/pdf.c): Noto Sans Arabic and
 # Noto Naskh Arabic for Arabic, Noto Sans / DejaVu Sans for Latin text.
 RUNTIME_PKGS="fonts-noto-core fonts-dejavu-core"

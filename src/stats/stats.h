@@ -69,6 +69,21 @@ struct stats_column {
 	int nvalues;
 };
 
+/* Whose cases a table counts (issue 5 item 1, DOMAIN.md section 5). */
+enum stats_scope {
+	/* every case in the database: what an operator running `sanad stats`
+	 * on a file sees (the default) */
+	STATS_SCOPE_ALL = 0,
+	/* one organisation's own cases (query.org_code), all of them: an
+	 * organisation's figures on its own work need no pooling consent */
+	STATS_SCOPE_ORG,
+	/* the national pool: cases of organisations with in_pool = 1 whose
+	 * victim's latest consent item of scope StatisticalUse is given, and a
+	 * person recorded by several such cases (same match_key) counted once
+	 * -- under the values of the lowest case id among them */
+	STATS_SCOPE_NATIONAL,
+};
+
 struct stats_row {
 	int value[STATS_MAX_DIMS]; /* per column: index into its values[] */
 	int64_t count;
@@ -81,11 +96,26 @@ struct stats_table {
 	size_t nrows;
 	int64_t total_victims;      /* cases counted (each once, whatever the dimensions) */
 	int year;                   /* the year filter, 0 when all years */
+	enum stats_scope scope;     /* as asked */
+	/* STATS_SCOPE_NATIONAL: pooled cases left out as another record of a
+	 * person already counted (0 otherwise) */
+	int64_t duplicates_merged;
 	/* For tables with multi-valued columns: the sentence every front end
 	 * shows under the table (rows add up to more than the victims), in
 	 * English and Arabic; NULL otherwise. */
 	char *note[2];
 };
+
+/* Keep only cases whose value of dim is one of values (codes as stored, or
+ * anything vocab_find accepts for the dimension's list; "unknown" selects
+ * cases without a value).  For a multi-valued dimension a case passes when
+ * any of its values is listed.  Several filters must all pass. */
+struct stats_filter {
+	const char *dim; /* dimension name or alias */
+	const char *const *values;
+	int nvalues;     /* >= 1 */
+};
+#define STATS_MAX_FILTERS 16
 
 struct stats_query {
 	const char *const *dims; /* dimension names or aliases, as the user wrote them */
@@ -96,7 +126,34 @@ struct stats_query {
 	 * index) and fewest cases one thread takes (50,000) */
 	int threads;
 	int64_t min_per_thread;
+	/* issue 5: whose cases, and which of them (0 / NULL: all cases) */
+	enum stats_scope scope;
+	const char *org_code;    /* STATS_SCOPE_ORG: the organisation's code */
+	const struct stats_filter *filters;
+	int nfilters;            /* 0..STATS_MAX_FILTERS */
 };
+
+/* ---- the aggregation engine (engine.c; issue 5 item 5) ----
+ *
+ * Per dimension, one Roaring bitmap of case ids per value (and one for
+ * "unknown"), built on first use from a scan and saved in the database
+ * (stats_bitmap) so the next process loads instead of scanning.  Kept
+ * current through the stats_change log and the stats_mark high-water mark
+ * (storage migration 6): before every computation the engine reads the
+ * cases changed or added since it last looked -- a couple of indexed
+ * reads when nothing changed.  A cross-tab is a walk over the value
+ * bitmaps of its dimensions intersected with the scope and filter set,
+ * counting cardinalities; no case row is read.
+ *
+ * One engine may be shared by the threads of a server: calls are
+ * serialised inside.  st is the caller's connection for that call (the
+ * engine keeps none). */
+struct stats_engine;
+int stats_engine_open(struct stats_engine **out, struct sanad_error *err);
+void stats_engine_close(struct stats_engine *e);
+/* Like stats_compute, through e: brings e up to date with st first. */
+int stats_engine_compute(struct stats_engine *e, struct storage *st, const struct stats_query *q,
+			 struct stats_table *out, struct sanad_error *err);
 
 /* Count the cases of st by q's dimensions into *out (initialised here;
  * release it with stats_table_release, also after a failure).  Fails with

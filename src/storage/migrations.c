@@ -418,6 +418,111 @@ static const char migration_5[] =
 	"CREATE INDEX cases_year_sex ON cases(snd_YearOfRegistration, snd_Sex);\n"
 ;
 
+/* Issue 5: national statistics.
+ *   - cases.match_key: keyed BLAKE2b (crypto_search_token, domain "match") of
+ *     the normalised name, date of birth and nationality, set when all of
+ *     name and birth date are known, so that one person recorded by two
+ *     organisations counts once in the national pool without the
+ *     coordinator (or anyone reading the file without the key) learning
+ *     who they are.  The partial index holds only cases that have one.
+ *   - stats_change: the cases whose statistics may have changed since the
+ *     aggregation engine (src/stats) last read them.  Cases above
+ *     stats_mark.mark are new to the engine and found by id alone, so a bulk
+ *     import logs nothing; the triggers log only changes to cases the engine
+ *     has already seen (and inserts at or below the mark: SQLite reuses the
+ *     highest id after a delete).
+ *   - stats_bitmap: the engine's bitmaps per dimension value, saved so a
+ *     new process does not rebuild them from every case.
+ *   - population: the figures SDG indicator 16.2.2 divides by, entered or
+ *     imported by an administrator ('' in sex or age_group: all). */
+static const char migration_6[] =
+	"ALTER TABLE cases ADD COLUMN match_key TEXT; -- keyed hash of normalised name, birth date, nationality\n"
+	"CREATE INDEX cases_match_key ON cases(match_key) WHERE match_key IS NOT NULL;\n"
+	"CREATE TABLE stats_mark (\n"
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+	"  mark INTEGER NOT NULL -- highest case id the engine has read; higher ids are new to it\n"
+	");\n"
+	"INSERT INTO stats_mark (id, mark) VALUES (1, 0);\n"
+	"CREATE TABLE stats_change (\n"
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT, -- order of the changes; never reused\n"
+	"  case_id INTEGER NOT NULL -- the case to read again (it may no longer exist)\n"
+	");\n"
+	"CREATE TRIGGER stats_case_insert AFTER INSERT ON cases\n"
+	"  WHEN NEW.id <= (SELECT mark FROM stats_mark WHERE id = 1)\n"
+	"  BEGIN INSERT INTO stats_change (case_id) VALUES (NEW.id); END;\n"
+	"CREATE TRIGGER stats_case_update AFTER UPDATE ON cases\n"
+	"  WHEN OLD.id <= (SELECT mark FROM stats_mark WHERE id = 1)\n"
+	"  BEGIN INSERT INTO stats_change (case_id) VALUES (OLD.id); END;\n"
+	"CREATE TRIGGER stats_case_delete AFTER DELETE ON cases\n"
+	"  WHEN OLD.id <= (SELECT mark FROM stats_mark WHERE id = 1)\n"
+	"  BEGIN INSERT INTO stats_change (case_id) VALUES (OLD.id); END;\n"
+	"CREATE TRIGGER stats_event_insert AFTER INSERT ON case_event\n"
+	"  WHEN NEW.case_id <= (SELECT mark FROM stats_mark WHERE id = 1)\n"
+	"  BEGIN INSERT INTO stats_change (case_id) VALUES (NEW.case_id); END;\n"
+	"CREATE TRIGGER stats_event_update AFTER UPDATE ON case_event\n"
+	"  WHEN NEW.case_id <= (SELECT mark FROM stats_mark WHERE id = 1)\n"
+	"  BEGIN INSERT INTO stats_change (case_id) VALUES (NEW.case_id); END;\n"
+	"CREATE TRIGGER stats_event_delete AFTER DELETE ON case_event\n"
+	"  WHEN OLD.case_id <= (SELECT mark FROM stats_mark WHERE id = 1)\n"
+	"  BEGIN INSERT INTO stats_change (case_id) VALUES (OLD.case_id); END;\n"
+	"CREATE TRIGGER stats_service_insert AFTER INSERT ON case_service\n"
+	"  WHEN NEW.case_id <= (SELECT mark FROM stats_mark WHERE id = 1)\n"
+	"  BEGIN INSERT INTO stats_change (case_id) VALUES (NEW.case_id); END;\n"
+	"CREATE TRIGGER stats_service_update AFTER UPDATE ON case_service\n"
+	"  WHEN NEW.case_id <= (SELECT mark FROM stats_mark WHERE id = 1)\n"
+	"  BEGIN INSERT INTO stats_change (case_id) VALUES (NEW.case_id); END;\n"
+	"CREATE TRIGGER stats_service_delete AFTER DELETE ON case_service\n"
+	"  WHEN OLD.case_id <= (SELECT mark FROM stats_mark WHERE id = 1)\n"
+	"  BEGIN INSERT INTO stats_change (case_id) VALUES (OLD.case_id); END;\n"
+	"CREATE TRIGGER stats_consent_insert AFTER INSERT ON case_consent\n"
+	"  WHEN NEW.case_id <= (SELECT mark FROM stats_mark WHERE id = 1)\n"
+	"  BEGIN INSERT INTO stats_change (case_id) VALUES (NEW.case_id); END;\n"
+	"CREATE TRIGGER stats_consent_update AFTER UPDATE ON case_consent\n"
+	"  WHEN NEW.case_id <= (SELECT mark FROM stats_mark WHERE id = 1)\n"
+	"  BEGIN INSERT INTO stats_change (case_id) VALUES (NEW.case_id); END;\n"
+	"CREATE TRIGGER stats_consent_delete AFTER DELETE ON case_consent\n"
+	"  WHEN OLD.case_id <= (SELECT mark FROM stats_mark WHERE id = 1)\n"
+	"  BEGIN INSERT INTO stats_change (case_id) VALUES (OLD.case_id); END;\n"
+	"CREATE TRIGGER stats_referral_insert AFTER INSERT ON case_referral\n"
+	"  WHEN NEW.case_id <= (SELECT mark FROM stats_mark WHERE id = 1)\n"
+	"  BEGIN INSERT INTO stats_change (case_id) VALUES (NEW.case_id); END;\n"
+	"CREATE TRIGGER stats_referral_update AFTER UPDATE ON case_referral\n"
+	"  WHEN NEW.case_id <= (SELECT mark FROM stats_mark WHERE id = 1)\n"
+	"  BEGIN INSERT INTO stats_change (case_id) VALUES (NEW.case_id); END;\n"
+	"CREATE TRIGGER stats_referral_delete AFTER DELETE ON case_referral\n"
+	"  WHEN OLD.case_id <= (SELECT mark FROM stats_mark WHERE id = 1)\n"
+	"  BEGIN INSERT INTO stats_change (case_id) VALUES (OLD.case_id); END;\n"
+	"CREATE TRIGGER stats_perpetrator_insert AFTER INSERT ON case_perpetrator\n"
+	"  WHEN NEW.case_id <= (SELECT mark FROM stats_mark WHERE id = 1)\n"
+	"  BEGIN INSERT INTO stats_change (case_id) VALUES (NEW.case_id); END;\n"
+	"CREATE TRIGGER stats_perpetrator_update AFTER UPDATE ON case_perpetrator\n"
+	"  WHEN NEW.case_id <= (SELECT mark FROM stats_mark WHERE id = 1)\n"
+	"  BEGIN INSERT INTO stats_change (case_id) VALUES (NEW.case_id); END;\n"
+	"CREATE TRIGGER stats_perpetrator_delete AFTER DELETE ON case_perpetrator\n"
+	"  WHEN OLD.case_id <= (SELECT mark FROM stats_mark WHERE id = 1)\n"
+	"  BEGIN INSERT INTO stats_change (case_id) VALUES (OLD.case_id); END;\n"
+	"CREATE TABLE stats_bitmap (\n"
+	"  dim TEXT NOT NULL, -- dimension name (src/stats/dimensions.c) or an engine set ('@consent' ...)\n"
+	"  code TEXT NOT NULL, -- the value's code; '' for unknown\n"
+	"  bitmap BLOB NOT NULL, -- portable Roaring bitmap of case ids\n"
+	"  PRIMARY KEY (dim, code)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE stats_bitmap_state (\n"
+	"  dim TEXT PRIMARY KEY, -- as in stats_bitmap\n"
+	"  mark INTEGER NOT NULL, -- the bitmaps hold every case with id <= mark ...\n"
+	"  seq INTEGER NOT NULL -- ... as it stood after stats_change seq\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE population (\n"
+	"  year INTEGER NOT NULL,\n"
+	"  sex TEXT NOT NULL DEFAULT '', -- code of list sex; '': both sexes\n"
+	"  age_group TEXT NOT NULL DEFAULT '', -- code of list age_band or majority_status; '': all ages\n"
+	"  count INTEGER NOT NULL CHECK (count > 0), -- people\n"
+	"  source TEXT, -- census, estimate ... as entered\n"
+	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),\n"
+	"  PRIMARY KEY (year, sex, age_group)\n"
+	") WITHOUT ROWID;\n"
+;
+
 const struct migration storage_migrations[] = {
 	{ 1, "case register: organisations, cases and their repeating parts", migration_1 },
 	{ 2, "accounts, sessions, tokens, throttling, audit trail, name tokens", migration_2 },
@@ -425,5 +530,6 @@ const struct migration storage_migrations[] = {
 	  migration_3 },
 	{ 4, "indexes for the web API's case lists", migration_4 },
 	{ 5, "index for counts by year and sex", migration_5 },
+	{ 6, "national statistics: match keys, engine change log and bitmaps, population", migration_6 },
 };
 const int storage_migration_count = sizeof(storage_migrations) / sizeof(storage_migrations[0]);
