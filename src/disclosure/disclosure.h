@@ -188,6 +188,12 @@ void disclosure_table_csv(const struct disclosure_table *p, int labels, enum voc
  * "published": {"threshold": N, "cells": N, "suppressed": N,
  * "primary": N, "complementary": N}. */
 json_t *disclosure_table_json(const struct disclosure_table *p, int labels, enum vocab_lang lang);
+/* The published table as an XLSX workbook (libxlsxwriter, xlsx.c) appended
+ * to out: one worksheet, the header row as in the CSV, counts as numbers, a
+ * suppressed count an empty cell, the footnote under the table.  Text
+ * cells get the same spreadsheet formula guard as csv_cell (= + - @). */
+int disclosure_table_xlsx(const struct disclosure_table *p, int labels, enum vocab_lang lang,
+			  struct strbuf *out, struct sanad_error *err);
 /* The footnote every front end prints under a published table. */
 void disclosure_footnote(const struct disclosure_table *p, enum vocab_lang lang, struct strbuf *out);
 
