@@ -1,7 +1,8 @@
 /*
  * stats/dimensions.c: the one table of statistics dimensions.  Adding a
- * dimension is one row here: its name, the case field it reads, how its
- * values group and order, and its headings.  Identity fields (names, birth
+ * dimension is one row here: its name, the case field (or storage's derived
+ * "stat:" value) it reads, how its values group and order, and its
+ * headings.  Identity fields (names, birth
  * dates, contact details) never appear: statistics read only the fields a
  * published figure may be broken down by.
  */
@@ -79,6 +80,26 @@ static const struct stats_dimension dimensions[] = {
 	  { "Data source", "مصدر البيانات" }, "where the case record came from" },
 	{ "organisation", NULL, "snd_Organisation", STATS_DIM_ORG, NULL,
 	  { "Organisation", "المنظمة" }, "organisation that owns the case" },
+	/* derived from the repeating parts by storage ("stat:" values, storage.h) */
+	{ "service_type", NULL, "stat:service_type", STATS_DIM_MULTI, "service_type",
+	  { "Service", "الخدمة" }, "types of service the victim received (several: counted under each)" },
+	{ "service_mode", NULL, "stat:service_mode", STATS_DIM_MULTI, "service_mode",
+	  { "Service mode", "طريقة تقديم الخدمة" },
+	  "how services were given: in person, remote, phone (several: counted under each)" },
+	{ "outcome", NULL, "stat:outcome", STATS_DIM_MULTI, "case_outcome",
+	  { "Outcome", "النتيجة" },
+	  "referred, assisted, returned, reintegrated (several: counted under each)" },
+	{ "days_to_service", NULL, "stat:days_to_service", STATS_DIM_PICK, "days_band",
+	  { "Days to first service", "الأيام حتى أول خدمة" },
+	  "days from identification (else registration) to the first service" },
+	{ "route_origin", NULL, "stat:route_origin", STATS_DIM_PICK, "country",
+	  { "Country of origin", "بلد المنشأ" },
+	  "country of recruitment (the earliest recruitment event), else the first nationality" },
+	{ "route_transit", NULL, "stat:route_transit", STATS_DIM_MULTI, "country",
+	  { "Country of transit", "بلد العبور" }, "countries of transit (several: counted under each)" },
+	{ "route_destination", NULL, "stat:route_destination", STATS_DIM_PICK, "country",
+	  { "Country of destination", "بلد المقصد" },
+	  "country of exploitation, else of the earliest exploitation event" },
 };
 
 const struct stats_dimension *stats_dimensions(int *count)

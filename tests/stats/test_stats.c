@@ -268,9 +268,12 @@ static void every_dimension_reads_a_case_field(void **state)
 		int64_t sum = 0;
 		enum group_id g;
 		int idx;
-		if (domain_field_find(d[i].field, &g, &idx) || g != GROUP_CASE)
+		/* derived values (issue 5) are computed by storage from the repeating parts */
+		if (!strncmp(d[i].field, STORAGE_STATS_FIELD_PREFIX, strlen(STORAGE_STATS_FIELD_PREFIX)))
+			;
+		else if (domain_field_find(d[i].field, &g, &idx) || g != GROUP_CASE)
 			fail_msg("dimension %s: %s is not a case field", d[i].name, d[i].field);
-		if (domain_group(g)->fields[idx].flags & FF_IDENTITY)
+		else if (domain_group(g)->fields[idx].flags & FF_IDENTITY)
 			fail_msg("dimension %s reads an identity field", d[i].name);
 		if (d[i].list && !vocab_list_find(d[i].list))
 			fail_msg("dimension %s: no list %s", d[i].name, d[i].list);
