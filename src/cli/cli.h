@@ -73,5 +73,12 @@ int cmd_audit(int argc, char **argv, struct cli_context *ctx);
 int cmd_response(int argc, char **argv, struct cli_context *ctx);
 int cmd_report(int argc, char **argv, struct cli_context *ctx);
 int cmd_programme(int argc, char **argv, struct cli_context *ctx);
+int cmd_population(int argc, char **argv, struct cli_context *ctx);
+/* `sanad stats --sdg` (cmd_stats_sdg.c): SDG 16.2.2 for q's year, scope and
+ * filters, published when threshold > 0; format table|text|csv|json or
+ * NULL.  Returns the exit status. */
+struct stats_query;
+int cmd_stats_sdg(struct storage *st, const struct stats_query *q, int64_t threshold, const char *format,
+		  enum vocab_lang lang);
 
 #endif

@@ -12,8 +12,13 @@
 const char usage_stats[] =
 	"usage: sanad stats --db PATH --by DIM[,DIM...] [--year Y]\n"
 	"                   [--format table|csv|json] [--lang en|ar] [--labels]\n"
+	"                   [--format xlsx --output FILE]\n"
 	"                   [--publish [--threshold N]]\n"
-	"       sanad stats --db PATH --list\n"
+	"                   [--scope all|org|national] [--org CODE] [--filter DIM=V[,V...]]...\n"
+	"                   [--count victims|perpetrators|services]\n"
+	"       sanad stats --db PATH --sdg --year Y [--scope ...] [--publish [--threshold N]]\n"
+	"                   [--format table|csv|json] [--lang en|ar]\n"
+	"       sanad stats --db PATH --list [--count perpetrators|services]\n"
 	"\n"
 	"Count victims (cases) by one or more dimensions: year, sex (gender), age,\n"
 	"nationality (citizenship), form of exploitation (form) and the others that\n"
@@ -30,6 +35,10 @@ const char usage_stats[] =
 	"  --year Y       only cases registered in year Y\n"
 	"  --format F     table (default; labels, aligned), csv (codes; header is the\n"
 	"                 dimension names as given, then 'count') or json\n"
+	"  --format xlsx  a spreadsheet written to --output FILE: the CSV's header and\n"
+	"                 rows, counts as numbers, a suppressed count an empty shaded\n"
+	"                 cell, totals in bold, the notes under the table; right to\n"
+	"                 left with --lang ar\n"
 	"  --lang L       language of labels and headings: en (default) or ar\n"
 	"  --labels       csv and json: add a <dim>_label column in that language\n"
 	"  --list         list the dimensions with what each one counts\n"
@@ -39,14 +48,34 @@ const char usage_stats[] =
 	"                 chosen so that none of them can be worked out from the\n"
 	"                 totals, are suppressed: empty in CSV, null in JSON, 'x' in\n"
 	"                 the table, with a footnote (see docs/statistics.md)\n"
-	"  --threshold N  with --publish: smallest count published (default 5, 2..1000)\n";
+	"  --threshold N  with --publish: smallest count published (default 5, 2..1000)\n"
+	"  --scope S      whose cases: all (default: every case in the file), org (one\n"
+	"                 organisation's, with --org) or national (the national pool:\n"
+	"                 organisations in the pool, victims who consented to statistical\n"
+	"                 use, a person recorded by several organisations counted once;\n"
+	"                 how many such records were merged is said on stderr)\n"
+	"  --org CODE     only the cases of organisation CODE (implies --scope org)\n"
+	"  --filter DIM=V,...  only cases whose DIM is one of the values (codes, labels\n"
+	"                 or aliases; 'unknown' for cases without one); repeat the\n"
+	"                 option to require several\n"
+	"  --count WHAT   victims (default), perpetrators (each perpetrator recorded on\n"
+	"                 a selected case counts once) or services (each service item);\n"
+	"                 '--list --count WHAT' shows their dimensions.  Scope and\n"
+	"                 filters select cases as for victims\n"
+	"  --sdg          SDG indicator 16.2.2 for --year Y: victims per 100,000\n"
+	"                 population overall, by sex, by age group (Minor/Adult, and\n"
+	"                 age bands where the population is known by band), by sex and\n"
+	"                 age group and by form of exploitation, from the figures of\n"
+	"                 'sanad population'; a group without a population figure says\n"
+	"                 so.  With --publish the counts are those of the published\n"
+	"                 tables, and a rate whose count is suppressed is suppressed\n";
 
-enum format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON };
+enum format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON, FORMAT_XLSX };
 
-static int list_dimensions(void)
+static int list_dimensions(enum stats_subject subject)
 {
 	int n;
-	const struct stats_dimension *d = stats_dimensions(&n);
+	const struct stats_dimension *d = stats_subject_dimensions(subject, &n);
 	for (int i = 0; i < n; i++) {
 		char name[64];
 		snprintf(name, sizeof(name), "%s%s%s%s", d[i].name, d[i].alias ? " (" : "",
@@ -97,8 +126,14 @@ static void pad(struct strbuf *sb, size_t n)
 		strbuf_addch(sb, ' ');
 }
 
-/* Title of the count column, by language. */
-static const char *const count_title[2] = { "Victims", "الضحايا" };
+/* --count perpetrators|services: what the count column, title and total say */
+static const char *const subject_words[3][3][2] = {
+	{ { "Victims", "الضحايا" }, { "Victims by ", "الضحايا حسب " }, { "Total victims", "مجموع الضحايا" } },
+	{ { "Perpetrators", "الجناة" }, { "Perpetrators by ", "الجناة حسب " },
+	  { "Total perpetrators", "مجموع الجناة" } },
+	{ { "Services", "الخدمات" }, { "Services by ", "الخدمات حسب " }, { "Total services", "مجموع الخدمات" } },
+};
+#define SUBJECT_WORD(t, w, lang) subject_words[(t)->subject <= STATS_COUNT_SERVICES ? (t)->subject : 0][w][lang]
 
 /* The heading of a printed table: dimension titles and the count title,
  * padded to the column widths, then a rule of dashes under each column. */
@@ -110,8 +145,8 @@ static void table_heading(struct strbuf *line, const struct stats_table *t, cons
 		strbuf_addstr(line, h);
 		pad(line, width[c] - text_width(h) + 2);
 	}
-	pad(line, width[nc] - text_width(count_title[lang]));
-	strbuf_addstr(line, count_title[lang]);
+	pad(line, width[nc] - text_width(SUBJECT_WORD(t, 0, lang)));
+	strbuf_addstr(line, SUBJECT_WORD(t, 0, lang));
 	strbuf_addch(line, '\n');
 	for (int c = 0; c <= nc; c++) {
 		for (size_t i = 0; i < width[c]; i++)
@@ -127,7 +162,7 @@ static void print_table(const struct stats_table *t, enum vocab_lang lang)
 	char num[32];
 	int nc = t->ncolumns;
 
-	strbuf_addstr(&line, lang == VOCAB_AR ? "الضحايا حسب " : "Victims by ");
+	strbuf_addstr(&line, SUBJECT_WORD(t, 1, lang));
 	for (int c = 0; c < nc; c++) {
 		if (c)
 			strbuf_addstr(&line, " × ");
@@ -146,7 +181,7 @@ static void print_table(const struct stats_table *t, enum vocab_lang lang)
 			if (text_width(col->values[v].label[lang]) > width[c])
 				width[c] = text_width(col->values[v].label[lang]);
 	}
-	width[nc] = text_width(count_title[lang]);
+	width[nc] = text_width(SUBJECT_WORD(t, 0, lang));
 	for (size_t r = 0; r < t->nrows; r++) {
 		size_t w = (size_t)snprintf(num, sizeof(num), "%lld", (long long)t->rows[r].count);
 		if (w > width[nc])
@@ -169,8 +204,7 @@ static void print_table(const struct stats_table *t, enum vocab_lang lang)
 		strbuf_addch(&line, '\n');
 		fputs(line.buf, stdout);
 	}
-	printf(lang == VOCAB_AR ? "مجموع الضحايا: %lld\n" : "Total victims: %lld\n",
-	       (long long)t->total_victims);
+	printf("%s: %lld\n", SUBJECT_WORD(t, 2, lang), (long long)t->total_victims);
 	if (t->note[lang])
 		printf(lang == VOCAB_AR ? "ملاحظة: %s.\n" : "Note: %s.\n", t->note[lang]);
 	strbuf_release(&line);
@@ -184,7 +218,7 @@ static void print_published_table(const struct disclosure_table *p, enum vocab_l
 	char num[32];
 	int nc = t->ncolumns;
 
-	strbuf_addstr(&line, lang == VOCAB_AR ? "الضحايا حسب " : "Victims by ");
+	strbuf_addstr(&line, SUBJECT_WORD(t, 1, lang));
 	for (int c = 0; c < nc; c++) {
 		if (c)
 			strbuf_addstr(&line, " × ");
@@ -203,7 +237,7 @@ static void print_published_table(const struct disclosure_table *p, enum vocab_l
 				width[c] = w;
 		}
 	}
-	width[nc] = text_width(count_title[lang]);
+	width[nc] = text_width(SUBJECT_WORD(t, 0, lang));
 	for (size_t i = 0; i < p->cube.ncells; i++) {
 		size_t w = (size_t)snprintf(num, sizeof(num), "%lld", (long long)p->cube.count[i]);
 		if (w > width[nc])
@@ -229,10 +263,9 @@ static void print_published_table(const struct disclosure_table *p, enum vocab_l
 		fputs(line.buf, stdout);
 	}
 	if (p->total_victims_published)
-		printf(lang == VOCAB_AR ? "مجموع الضحايا: %lld\n" : "Total victims: %lld\n",
-		       (long long)t->total_victims);
+		printf("%s: %lld\n", SUBJECT_WORD(t, 2, lang), (long long)t->total_victims);
 	else
-		printf(lang == VOCAB_AR ? "مجموع الضحايا: x\n" : "Total victims: x\n");
+		printf("%s: x\n", SUBJECT_WORD(t, 2, lang));
 	if (t->note[lang])
 		printf(lang == VOCAB_AR ? "ملاحظة: %s.\n" : "Note: %s.\n", t->note[lang]);
 	strbuf_reset(&line);
@@ -271,6 +304,142 @@ static int print_published(const struct stats_table *t, int64_t threshold, enum 
 	return 0;
 }
 
+/* --format xlsx writes a file: refuse it without --output (a workbook is
+ * binary, not for a terminal) and --output without it.  0 or 2. */
+static int check_xlsx_output(enum format format, const char *output)
+{
+	if (format == FORMAT_XLSX && (!output || !*output)) {
+		fprintf(stderr, "sanad stats: --format xlsx needs --output FILE\n");
+		return 2;
+	}
+	if (format != FORMAT_XLSX && output) {
+		fprintf(stderr, "sanad stats: --output only applies with --format xlsx\n");
+		return 2;
+	}
+	return 0;
+}
+
+/* --format xlsx: t (protected first when publish) as a workbook written
+ * atomically to output.  Returns the exit status. */
+static int write_xlsx(const struct stats_table *t, int publish, int64_t threshold, int labels,
+		      enum vocab_lang lang, const char *output)
+{
+	struct disclosure_options o = { threshold, 0 };
+	struct disclosure_table p;
+	struct sanad_error err = { 0 };
+	struct strbuf book = STRBUF_INIT;
+	int rc;
+
+	if (publish) {
+		if ((rc = disclosure_publish(t, &o, &p, &err))) {
+			disclosure_table_release(&p);
+			cli_error("stats", &err);
+			return rc == SANAD_ELIMIT ? 2 : 1;
+		}
+		rc = disclosure_table_xlsx(&p, labels, lang, &book, &err);
+		disclosure_table_release(&p);
+	} else {
+		rc = disclosure_stats_xlsx(t, labels, lang, &book, &err);
+	}
+	if (!rc)
+		rc = file_write_atomic(output, book.buf, book.len, &err);
+	strbuf_release(&book);
+	if (rc) {
+		cli_error("stats", &err);
+		return 1;
+	}
+	return 0;
+}
+
+/* --scope, --org and every --filter DIM=V,V into q; *mem collects what the
+ * caller frees with free_filters.  Returns 0 or 2 (usage error, printed). */
+struct filter_mem {
+	struct stats_filter filters[STATS_MAX_FILTERS];
+	char *copies[STATS_MAX_FILTERS];
+	const char **values[STATS_MAX_FILTERS];
+	int n;
+};
+
+static void free_filters(struct filter_mem *m)
+{
+	for (int i = 0; i < m->n; i++) {
+		free(m->copies[i]);
+		free(m->values[i]);
+	}
+	m->n = 0;
+}
+
+static int parse_scope(int argc, char **argv, struct stats_query *q, struct filter_mem *m)
+{
+	const char *scope = cli_option(argc, argv, "scope"), *org = cli_option(argc, argv, "org");
+
+	if (!scope || !strcmp(scope, "all"))
+		q->scope = STATS_SCOPE_ALL;
+	else if (!strcmp(scope, "org"))
+		q->scope = STATS_SCOPE_ORG;
+	else if (!strcmp(scope, "national"))
+		q->scope = STATS_SCOPE_NATIONAL;
+	else {
+		fprintf(stderr, "sanad stats: --scope '%.40s': use all, org or national\n", scope);
+		return 2;
+	}
+	if (org && scope && q->scope != STATS_SCOPE_ORG) {
+		fprintf(stderr, "sanad stats: --org goes with --scope org, not --scope %s\n", scope);
+		return 2;
+	}
+	if (org)
+		q->scope = STATS_SCOPE_ORG;
+	if (q->scope == STATS_SCOPE_ORG && (!org || !*org)) {
+		fprintf(stderr, "sanad stats: --scope org needs --org CODE\n");
+		return 2;
+	}
+	q->org_code = org;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = NULL;
+		char *eq, *save = NULL, *tok;
+		size_t alloc = 0;
+		if (!strcmp(a, "--"))
+			break;
+		if (!strncmp(a, "--filter=", 9))
+			v = a + 9;
+		else if (!strcmp(a, "--filter") && i + 1 < argc)
+			v = argv[++i];
+		else
+			continue;
+		if (m->n == STATS_MAX_FILTERS) {
+			fprintf(stderr, "sanad stats: at most %d --filter options\n", STATS_MAX_FILTERS);
+			return 2;
+		}
+		if (!(eq = strchr(v, '=')) || eq == v) {
+			fprintf(stderr, "sanad stats: --filter '%.60s': write DIM=VALUE[,VALUE...]\n", v);
+			return 2;
+		}
+		m->copies[m->n] = xstrdup(v);
+		eq = m->copies[m->n] + (eq - v);
+		*eq = 0;
+		m->filters[m->n].dim = trim_ascii(m->copies[m->n]);
+		m->values[m->n] = NULL;
+		m->filters[m->n].nvalues = 0;
+		for (tok = strtok_r(eq + 1, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			tok = trim_ascii(tok);
+			if (!*tok)
+				continue;
+			ALLOC_GROW(m->values[m->n], (size_t)m->filters[m->n].nvalues + 1, alloc);
+			m->values[m->n][m->filters[m->n].nvalues++] = tok;
+		}
+		m->filters[m->n].values = m->values[m->n];
+		if (!m->filters[m->n].nvalues) {
+			fprintf(stderr, "sanad stats: --filter %s= names no value\n", m->filters[m->n].dim);
+			m->n++;
+			return 2;
+		}
+		m->n++;
+	}
+	q->filters = m->filters;
+	q->nfilters = m->n;
+	return 0;
+}
+
 /* Split "year, gender" into names pointing into *copy, a new string the
  * caller frees.  Returns 0 or 2 (usage error, printed). */
 static int split_dims(const char *by, char **copy, const char **names, int *n)
@@ -298,17 +467,19 @@ static int split_dims(const char *by, char **copy, const char **names, int *n)
 int cmd_stats(int argc, char **argv, struct cli_context *ctx)
 {
 	static const char *const opts[] = { "by=", "year=", "format=", "lang=", "labels", "list",
-					      "publish", "threshold=", NULL };
+					      "publish", "threshold=", "output=", "scope=", "org=", "filter=",
+					      "count=", "sdg", NULL };
 	const char *by, *year_s, *format_s, *lang_s, *threshold_s;
 	int64_t threshold = DISCLOSURE_DEFAULT_THRESHOLD;
 	const char *names[STATS_MAX_DIMS];
 	struct stats_query q = { 0 };
+	struct filter_mem fmem = { 0 };
 	struct stats_table t;
 	struct sanad_error err = { 0 };
 	enum format format = FORMAT_TABLE;
 	enum vocab_lang lang = VOCAB_EN;
 	char **pos, *by_copy = NULL;
-	int npos, rc, labels, publish;
+	int npos, rc, labels, publish, sdg;
 
 	if ((rc = cli_parse("stats", argc, argv, opts, &pos, &npos)))
 		return rc;
@@ -317,8 +488,22 @@ int cmd_stats(int argc, char **argv, struct cli_context *ctx)
 		fprintf(stderr, "sanad stats: unexpected argument (see 'sanad stats --help')\n");
 		return 2;
 	}
+	if (cli_option(argc, argv, "count")) {
+		int subject = stats_subject_parse(cli_option(argc, argv, "count"));
+		if (subject < 0) {
+			fprintf(stderr, "sanad stats: --count '%.40s': use victims, perpetrators or services\n",
+				cli_option(argc, argv, "count"));
+			return 2;
+		}
+		q.subject = (enum stats_subject)subject;
+	}
+	sdg = cli_flag(argc, argv, "sdg");
+	if (sdg && (cli_option(argc, argv, "by") || q.subject != STATS_COUNT_VICTIMS)) {
+		fprintf(stderr, "sanad stats: --sdg computes its own breakdowns: leave out --by and --count\n");
+		return 2;
+	}
 	if (cli_flag(argc, argv, "list"))
-		return list_dimensions();
+		return list_dimensions(q.subject);
 	by = cli_option(argc, argv, "by");
 	year_s = cli_option(argc, argv, "year");
 	format_s = cli_option(argc, argv, "format");
@@ -335,7 +520,7 @@ int cmd_stats(int argc, char **argv, struct cli_context *ctx)
 			threshold_s);
 		return 2;
 	}
-	if (!by) {
+	if (!by && !sdg) {
 		fprintf(stderr, "sanad stats: say what to count by with --by DIM[,DIM...] "
 				"(see 'sanad stats --list')\n");
 		return 2;
@@ -347,11 +532,15 @@ int cmd_stats(int argc, char **argv, struct cli_context *ctx)
 			format = FORMAT_CSV;
 		else if (!strcmp(format_s, "json"))
 			format = FORMAT_JSON;
+		else if (!strcmp(format_s, "xlsx"))
+			format = FORMAT_XLSX;
 		else {
-			fprintf(stderr, "sanad stats: --format '%s': use table, csv or json\n", format_s);
+			fprintf(stderr, "sanad stats: --format '%s': use table, csv, json or xlsx\n", format_s);
 			return 2;
 		}
 	}
+	if ((rc = check_xlsx_output(format, cli_option(argc, argv, "output"))))
+		return rc;
 	if (lang_s) {
 		if (strcmp(lang_s, "en") && strcmp(lang_s, "ar")) {
 			fprintf(stderr, "sanad stats: --lang '%s': use en or ar\n", lang_s);
@@ -367,17 +556,38 @@ int cmd_stats(int argc, char **argv, struct cli_context *ctx)
 		}
 		q.year = (int)y;
 	}
-	if ((rc = split_dims(by, &by_copy, names, &q.ndims))) {
+	if (by && (rc = split_dims(by, &by_copy, names, &q.ndims))) {
 		free(by_copy);
 		return rc;
 	}
 	q.dims = names;
+	if ((rc = parse_scope(argc, argv, &q, &fmem))) {
+		free_filters(&fmem);
+		free(by_copy);
+		return rc;
+	}
+	if (sdg) {
+		rc = cmd_stats_sdg(ctx->st, &q, publish ? threshold : 0, format_s, lang);
+		free_filters(&fmem);
+		free(by_copy);
+		return rc;
+	}
 	rc = stats_compute(ctx->st, &q, &t, &err);
+	free_filters(&fmem);
+	if (!rc && q.scope == STATS_SCOPE_NATIONAL)
+		fprintf(stderr, "sanad stats: national pool: %lld record%s of a person already counted "
+				"(same match key, another organisation) left out\n",
+			(long long)t.duplicates_merged, t.duplicates_merged == 1 ? "" : "s");
 	free(by_copy);
 	if (rc) {
 		stats_table_release(&t);
 		cli_error("stats", &err);
 		return rc == SANAD_EINVAL || rc == SANAD_ELIMIT ? 2 : 1;
+	}
+	if (format == FORMAT_XLSX) {
+		rc = write_xlsx(&t, publish, threshold, labels, lang, cli_option(argc, argv, "output"));
+		stats_table_release(&t);
+		return rc;
 	}
 	if (publish) {
 		rc = print_published(&t, threshold, format, labels, lang);

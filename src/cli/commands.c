@@ -11,7 +11,7 @@
 extern const char usage_help[], usage_version[], usage_init[], usage_org[], usage_import[],
 	usage_export[], usage_case[], usage_stats[], usage_demo[], usage_backup[], usage_check[],
 	usage_vocab[], usage_assess[], usage_user[], usage_rekey[], usage_audit[], usage_serve[],
-	usage_response[], usage_report[], usage_programme[];
+	usage_response[], usage_report[], usage_programme[], usage_population[];
 
 static const struct command commands[] = {
 	{ "help", cmd_help, 0, "list the commands, or show one command's help", usage_help },
@@ -23,6 +23,8 @@ static const struct command commands[] = {
 	{ "export", cmd_export, CMD_NEEDS_DB | CMD_WRITES, "export cases as HTCDS CSV or JSON", usage_export },
 	{ "stats", cmd_stats, CMD_NEEDS_DB, "count victims by year and disaggregation dimensions",
 	  usage_stats },
+	{ "population", cmd_population, CMD_NEEDS_DB | CMD_WRITES,
+	  "set, import and list the population figures of SDG indicator 16.2.2", usage_population },
 	{ "demo", cmd_demo, 0, "create or fill a database with realistic synthetic cases", usage_demo },
 	{ "backup", cmd_backup, CMD_NEEDS_DB, "copy the database safely while it is in use", usage_backup },
 	{ "check", cmd_check, CMD_NEEDS_DB, "check the database's integrity", usage_check },

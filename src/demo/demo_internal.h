@@ -46,6 +46,10 @@ struct person_name {
  * Arabic script for Arabic-speaking countries (a quarter of them
  * transliterated, in one of the common spellings), Latin otherwise. */
 void demo_name(struct rng *r, const char *country, enum demo_sex sex, struct person_name *out);
+/* The Arabic name in (every part of it) written in the other script: a
+ * Latin transliteration of an Arabic spelling, or the Arabic of a
+ * transliteration.  0 (out untouched) when some part is not an Arabic name. */
+int demo_name_other_script(struct rng *r, const struct person_name *in, struct person_name *out);
 /* 1 if names of this nationality are Arabic names. */
 int demo_arabic_country(const char *country);
 /* The usual first language (ISO 639-1) and an ethnicity label for a
@@ -98,6 +102,7 @@ const struct profile *demo_profiles(int *count);
 #define DEMO_FIRST_YEAR 2015
 #define DEMO_LAST_YEAR 2025
 #define DEMO_POOL_SIZE 4096 /* closed cases remembered for re-trafficking */
+#define DEMO_RECENT_SIZE 1024 /* recent people, some recorded again by another organisation */
 
 /* weighted and plain lists written in place */
 #define W(...) (const struct weighted[]){ __VA_ARGS__, { NULL, 0 } }
@@ -110,6 +115,15 @@ struct past_case {
 	struct person_name name;
 	char birth[11];
 	char gender[32], citizenship[16], nationality[3];
+};
+
+/* A recent person, whom a second organisation may record again (issue 5:
+ * duplicates across organisations must not inflate national counts). */
+struct recent_person {
+	struct person_name name;
+	char birth[11], gender[32], citizenship[16], nationality[3];
+	int org;
+	int adult;
 };
 
 /* field name (the string literal's address) -> registry index */
@@ -135,6 +149,8 @@ struct gen {
 	struct field_slot slots[512];
 	struct past_case pool[DEMO_POOL_SIZE];
 	size_t pool_count, pool_next;
+	struct recent_person recent[DEMO_RECENT_SIZE];
+	size_t recent_count, recent_next;
 	int first_year, last_year;
 };
 

@@ -201,6 +201,74 @@ static int pick_profile(struct gen *g)
 	return gen_pick_index(&g->r, w, g->nprofiles < 16 ? g->nprofiles : 16);
 }
 
+/* About 3% of people are recorded again by a second organisation (a
+ * referral that opened a new file rather than joining the first): the same
+ * birth date and nationality, the name sometimes in the other script or
+ * with the family name first.  The choice uses its own random stream, so
+ * the cases that are not such second records stay exactly as they were. */
+static void maybe_second_record(struct gen *g, struct facts *f)
+{
+	struct rng d;
+	const struct recent_person *p = NULL;
+	struct person_name name;
+	struct sanad_date b, at;
+	size_t start;
+
+	rng_seed(&d, g->seed ^ (0xd1b54a32d192ed03ull * (uint64_t)(g->index + 1)));
+	if (!rng_chance(&d, 0.03) || !f->birth || !g->recent_count || case_get(&g->c, "snd_PreviousCaseRef"))
+		return;
+	/* someone recent of the same sex, nationality and majority, recorded
+	 * by another organisation, so the rest of this case still fits them */
+	start = rng_below(&d, (uint32_t)g->recent_count);
+	for (size_t k = 0; k < g->recent_count && !p; k++) {
+		const struct recent_person *c = &g->recent[(start + k) % g->recent_count];
+		if (c->org != f->org && !strcmp(c->gender, f->gender) && !strcmp(c->nationality, f->nationality) &&
+		    c->adult == (f->age >= 18))
+			p = c;
+	}
+	if (!p || date_parse(p->birth, &b, NULL))
+		return;
+	at = gen_date_of(f->ident);
+	if ((date_years_between(&b, &at) >= 18) != (f->age >= 18))
+		return;
+	name = p->name;
+	if (rng_chance(&d, 0.4)) {
+		demo_name_other_script(&d, &p->name, &name);
+	} else if (rng_chance(&d, 0.5)) {
+		/* family name written first */
+		gen_copy(name.first, sizeof(name.first), p->name.family);
+		gen_copy(name.family, sizeof(name.family), p->name.first);
+	}
+	f->name = name;
+	gen_copy(f->birth_text, sizeof(f->birth_text), p->birth);
+	gen_copy(f->citizenship, sizeof(f->citizenship), p->citizenship);
+	f->birth = date_to_days(&b);
+	f->age = date_years_between(&b, &at);
+	gen_set(g, "prs_FirstName", name.first);
+	gen_set(g, "prs_MiddleName", name.middle[0] ? name.middle : NULL);
+	gen_set(g, "prs_SecondName", name.family);
+	gen_set(g, "prs_Birthdate", p->birth);
+	gen_set(g, "prs_Citizenship", p->citizenship[0] ? p->citizenship : NULL);
+}
+
+static void remember_recent(struct gen *g, const struct facts *f)
+{
+	struct recent_person *p;
+	if (!f->birth || !f->birth_text[0])
+		return;
+	p = &g->recent[g->recent_next];
+	g->recent_next = (g->recent_next + 1) % DEMO_RECENT_SIZE;
+	if (g->recent_count < DEMO_RECENT_SIZE)
+		g->recent_count++;
+	p->name = f->name;
+	gen_copy(p->birth, sizeof(p->birth), f->birth_text);
+	gen_copy(p->gender, sizeof(p->gender), f->gender);
+	gen_copy(p->citizenship, sizeof(p->citizenship), f->citizenship);
+	gen_copy(p->nationality, sizeof(p->nationality), f->nationality);
+	p->org = f->org;
+	p->adult = f->age >= 18;
+}
+
 /* Build case g->index into g->c and insert it. */
 static int gen_one(struct gen *g)
 {
@@ -218,6 +286,7 @@ static int gen_one(struct gen *g)
 
 	gen_person(g, &f);
 	gen_pick_org(g, &f);
+	maybe_second_record(g, &f);
 	gen_route(g, &f);
 	gen_recruitment(g, &f);
 	gen_exploitation(g, &f);
@@ -249,6 +318,7 @@ static int gen_one(struct gen *g)
 			gen_copy(pc->citizenship, sizeof(pc->citizenship), f.citizenship);
 			gen_copy(pc->nationality, sizeof(pc->nationality), f.nationality);
 		}
+		remember_recent(g, &f);
 		if (!g->first_year || f.year < g->first_year)
 			g->first_year = f.year;
 		if (f.year > g->last_year)
@@ -288,6 +358,42 @@ static int add_orgs(struct gen *g, int *added)
 	return storage_commit(g->st, g->err);
 }
 
+/* Population figures of the demo country (Jordan) for every demo year, by
+ * sex and minor/adult, with their sums, for SDG indicator 16.2.2: rounded
+ * public estimates (about 9.3 million in 2015, growing by about 230,000 a
+ * year; 51% male; 40% under 18).  Written again on every run (the figures
+ * replace themselves), in one transaction of their own. */
+static int add_population(struct storage *st, struct sanad_error *err)
+{
+	static const char *const sexes[2] = { "Female", "Male" }, *const ages[2] = { "Minor", "Adult" };
+	struct population_entry e[(DEMO_LAST_YEAR - DEMO_FIRST_YEAR + 1) * 9];
+	size_t n = 0;
+
+	for (int y = DEMO_FIRST_YEAR; y <= DEMO_LAST_YEAR; y++) {
+		int64_t cell[2][2], total = 0;
+		int64_t all = 9270000 + (int64_t)(y - DEMO_FIRST_YEAR) * 230000;
+		for (int s = 0; s < 2; s++)
+			for (int a = 0; a < 2; a++) {
+				double share = (s ? 0.51 : 0.49) * (a ? 0.60 : 0.40);
+				cell[s][a] = (int64_t)((double)all * share / 1000.0 + 0.5) * 1000;
+			}
+		for (int s = 0; s < 2; s++)
+			for (int a = 0; a < 2; a++) {
+				e[n++] = (struct population_entry){ y, (char *)sexes[s], (char *)ages[a], cell[s][a],
+								    (char *)"demo estimate", NULL };
+				total += cell[s][a];
+			}
+		for (int s = 0; s < 2; s++)
+			e[n++] = (struct population_entry){ y, (char *)sexes[s], (char *)"", cell[s][0] + cell[s][1],
+							    (char *)"demo estimate", NULL };
+		for (int a = 0; a < 2; a++)
+			e[n++] = (struct population_entry){ y, (char *)"", (char *)ages[a], cell[0][a] + cell[1][a],
+							    (char *)"demo estimate", NULL };
+		e[n++] = (struct population_entry){ y, (char *)"", (char *)"", total, (char *)"demo estimate", NULL };
+	}
+	return storage_population_put(st, e, n, err);
+}
+
 int demo_generate(struct storage *st, const struct demo_options *opts, struct demo_result *res,
 		  struct sanad_error *err)
 {
@@ -309,6 +415,8 @@ int demo_generate(struct storage *st, const struct demo_options *opts, struct de
 		memset(res, 0, sizeof(*res));
 
 	rc = add_orgs(g, &added);
+	if (!rc)
+		rc = add_population(st, err);
 	for (g->index = 0; !rc && g->index < g->n; g->index++) {
 		if (g->index % BATCH_CASES == 0 && (rc = storage_begin(st, err)))
 			break;

@@ -211,3 +211,59 @@ const char *demo_ethnicity(struct rng *r, const char *country)
 			return rng_pick(r, ethnicities[i].groups);
 	return NULL;
 }
+
+/* ---- the same name in the other script (issue 5: one person recorded by
+ * two organisations, the second writing the name differently) ---- */
+
+static const struct arabic_name *arabic_by_arabic(const char *s)
+{
+	const struct arabic_name *lists[] = { arabic_female, arabic_male, arabic_family };
+	for (int l = 0; l < 3; l++)
+		for (const struct arabic_name *a = lists[l]; a->arabic; a++)
+			if (!strcmp(a->arabic, s))
+				return a;
+	return NULL;
+}
+
+static const struct arabic_name *arabic_by_latin(const char *s)
+{
+	const struct arabic_name *lists[] = { arabic_female, arabic_male, arabic_family };
+	size_t n = strlen(s);
+	for (int l = 0; l < 3; l++)
+		for (const struct arabic_name *a = lists[l]; a->arabic; a++)
+			for (const char *p = a->latin; p; p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL)
+				if (!strncmp(p, s, n) && (p[n] == '|' || !p[n]))
+					return a;
+	return NULL;
+}
+
+/* One part of a name in the other script; 0 if it is not an Arabic name. */
+static int other_script(struct rng *r, const char *in, int arabic, char *out, size_t size)
+{
+	const struct arabic_name *a;
+	if (!in[0]) {
+		out[0] = '\0';
+		return 1;
+	}
+	a = arabic ? arabic_by_arabic(in) : arabic_by_latin(in);
+	if (!a)
+		return 0;
+	if (arabic)
+		latin_variant(r, a->latin, out, size);
+	else
+		snprintf(out, size, "%s", a->arabic);
+	return 1;
+}
+
+int demo_name_other_script(struct rng *r, const struct person_name *in, struct person_name *out)
+{
+	struct person_name t;
+	memset(&t, 0, sizeof(t));
+	if (!other_script(r, in->first, in->arabic_script, t.first, sizeof(t.first)) ||
+	    !other_script(r, in->middle, in->arabic_script, t.middle, sizeof(t.middle)) ||
+	    !other_script(r, in->family, in->arabic_script, t.family, sizeof(t.family)))
+		return 0;
+	t.arabic_script = !in->arabic_script;
+	*out = t;
+	return 1;
+}

@@ -84,6 +84,15 @@ enum stats_scope {
 	STATS_SCOPE_NATIONAL,
 };
 
+/* What a table counts (issue 5 item 2).  Perpetrators and services count
+ * items of the selected cases (figures.c), one per perpetrator or service
+ * recorded; their tables use the dimensions of stats_subject_dimensions. */
+enum stats_subject {
+	STATS_COUNT_VICTIMS = 0,
+	STATS_COUNT_PERPETRATORS,
+	STATS_COUNT_SERVICES,
+};
+
 struct stats_row {
 	int value[STATS_MAX_DIMS]; /* per column: index into its values[] */
 	int64_t count;
@@ -104,6 +113,9 @@ struct stats_table {
 	 * shows under the table (rows add up to more than the victims), in
 	 * English and Arabic; NULL otherwise. */
 	char *note[2];
+	/* what the counts count (victims unless the query asked otherwise);
+	 * for perpetrators and services total_victims is the items counted */
+	enum stats_subject subject;
 };
 
 /* Keep only cases whose value of dim is one of values (codes as stored, or
@@ -131,6 +143,8 @@ struct stats_query {
 	const char *org_code;    /* STATS_SCOPE_ORG: the organisation's code */
 	const struct stats_filter *filters;
 	int nfilters;            /* 0..STATS_MAX_FILTERS */
+	/* what to count (0: victims); not victims: see figures.c below */
+	enum stats_subject subject;
 };
 
 /* ---- the aggregation engine (engine.c; issue 5 item 5) ----
@@ -155,6 +169,20 @@ void stats_engine_close(struct stats_engine *e);
 int stats_engine_compute(struct stats_engine *e, struct storage *st, const struct stats_query *q,
 			 struct stats_table *out, struct sanad_error *err);
 
+/* The cases q's scope, year and filters select (q's dimensions are ignored
+ * and may be absent): their ids, ascending, in *ids (new; free it), and
+ * their number in *n.  What stats_engine_compute would count, for those
+ * who count something else of exactly those cases (perpetrators,
+ * services) or export them.  Errors as stats_compute's, and
+ * SANAD_ENOTFOUND naming an unknown organisation of STATS_SCOPE_ORG. */
+int stats_engine_select(struct stats_engine *e, struct storage *st, const struct stats_query *q,
+			uint32_t **ids, size_t *n, struct sanad_error *err);
+/* stats_engine_select through a temporary engine (loads the saved
+ * bitmaps); *merged (if given) receives what stats_table.duplicates_merged
+ * would. */
+int stats_select(struct storage *st, const struct stats_query *q, uint32_t **ids, size_t *n,
+		 int64_t *merged, struct sanad_error *err);
+
 /* Count the cases of st by q's dimensions into *out (initialised here;
  * release it with stats_table_release, also after a failure).  Fails with
  * SANAD_EINVAL naming the dimension when one is unknown (the message lists
@@ -169,5 +197,80 @@ void stats_table_release(struct stats_table *t);
  * Number dimensions are JSON numbers, unknown values null.  With labels,
  * each row also has "<name>_label" in lang. */
 json_t *stats_table_json(const struct stats_table *t, int labels, enum vocab_lang lang);
+
+/* ---- figures (figures.c) ----
+ *
+ * Counts of perpetrators and services (q->subject), and SDG indicator
+ * 16.2.2.  The cases counted are those of the query's scope (the national
+ * pool being consented, pooled, de-duplicated cases) and filters; each of
+ * their perpetrator (service) items counts once, so total_victims of such a
+ * table is the number of items counted, and the table's note says so. */
+
+/* The dimensions of a subject's tables (for victims, stats_dimensions),
+ * and one by name or alias (NULL if none). */
+const struct stats_dimension *stats_subject_dimensions(enum stats_subject s, int *count);
+const struct stats_dimension *stats_subject_dimension_find(enum stats_subject s, const char *name);
+/* "victims", "perpetrators", "services" to the enum; -1 if none. */
+int stats_subject_parse(const char *name);
+/* stats_compute for q->subject other than victims (called by it). */
+int stats_figures_compute(struct storage *st, const struct stats_query *q, struct stats_table *out,
+			  struct sanad_error *err);
+
+/* SDG indicator 16.2.2: victims of trafficking per 100,000 population, for
+ * a year, by sex, age group and form of exploitation. */
+enum stats_sdg_breakdown {
+	STATS_SDG_TOTAL,
+	STATS_SDG_SEX,
+	STATS_SDG_AGE,          /* Minor/Adult, then the age bands */
+	STATS_SDG_SEX_AGE,
+	STATS_SDG_EXPLOITATION, /* over the total population */
+};
+
+enum stats_sdg_state {
+	STATS_SDG_RATE = 0,       /* rate computed */
+	STATS_SDG_NO_POPULATION,  /* no population figure for this group */
+	STATS_SDG_SUPPRESSED,     /* published: the victim count is suppressed */
+};
+
+struct stats_sdg_row {
+	enum stats_sdg_breakdown breakdown;
+	/* the group: sex code, age group code, form of exploitation code
+	 * (NULL where the breakdown does not have it) */
+	const char *sex;
+	const char *age_group;    /* code of majority_status or age_band */
+	const char *exploitation;
+	int64_t victims;          /* meaningful unless victims_suppressed */
+	int victims_suppressed;
+	int64_t population;       /* 0: no figure */
+	double rate;              /* per 100,000; meaningful when state is STATS_SDG_RATE */
+	enum stats_sdg_state state;
+};
+
+struct stats_sdg {
+	int year;
+	enum stats_scope scope;
+	int64_t threshold;        /* > 0: published with this threshold */
+	struct stats_sdg_row *rows;
+	size_t nrows;
+	char *note[2];            /* how to read it, English and Arabic */
+};
+
+/* Compute the indicator for year (required) over the cases of q's scope and
+ * filters (q->dims, q->year and q->subject are ignored).  threshold > 0
+ * publishes: the victim counts come from the same count tables `sanad
+ * stats --publish` prints (year x sex x majority, year x age band, year x
+ * exploitation), protected by disclosure_publish, and a rate whose count is
+ * suppressed there is suppressed too. */
+int stats_sdg_16_2_2(struct storage *st, const struct stats_query *q, int year, int64_t threshold,
+		     struct stats_sdg *out, struct sanad_error *err);
+void stats_sdg_release(struct stats_sdg *s);
+/* The indicator as JSON: {"indicator": "16.2.2", "year": Y, "scope": ...,
+ * "rows": [{"breakdown": "sex", "sex": "Female", "age_group": null,
+ * "exploitation": null, "victims": N|null, "population": N|null,
+ * "rate": R|null, "status": "rate"|"no population figure"|"suppressed"}]} */
+json_t *stats_sdg_json(const struct stats_sdg *s, enum vocab_lang lang);
+/* Name of a breakdown as in CSV and JSON ("total", "sex", "age_group",
+ * "sex_age_group", "exploitation"). */
+const char *stats_sdg_breakdown_name(enum stats_sdg_breakdown b);
 
 #endif

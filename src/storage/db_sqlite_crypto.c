@@ -9,7 +9,10 @@
  *     its table, column and case id;
  *   - without a key, such values are never written (the write fails), so
  *     no code path can store a name in clear by forgetting the key;
- *   - case_name_token holds only keyed hashes; the name never appears.
+ *   - case_name_token holds only keyed hashes; the name never appears;
+ *   - cases.match_key (issue 5: one person recorded by two organisations
+ *     counts once nationally) is a keyed hash too, so the coordinator, or
+ *     anyone holding the file without the key, cannot test a guess.
  * Values that are not sealed (a database written before encryption
  * existed) are returned as they are, and `sanad rekey` seals them.
  */
@@ -27,6 +30,11 @@ static const char *const name_fields[] = { "prs_FirstName", "prs_MiddleName", "p
 #define NNAME_FIELDS (int)(sizeof(name_fields) / sizeof(name_fields[0]))
 /* A name query or a name yields at most this many tokens. */
 #define MAX_TOKENS 64
+
+static int match_key_of(const struct crypto_key *key, const char *const names[], const char *birthdate,
+			const char *citizenship, char out[CRYPTO_TOKEN_HEX]);
+static int write_match_key(struct storage *st, int64_t case_id, const char *hex, int is_new,
+			   struct sanad_error *err);
 
 int storage_sql_error(struct storage *st, struct sanad_error *err, const char *what)
 {
@@ -61,7 +69,9 @@ void storage_crypto_close(struct storage *st)
 {
 	sqlite3_finalize(st->token_delete);
 	sqlite3_finalize(st->token_insert);
+	sqlite3_finalize(st->match_update);
 	st->token_delete = st->token_insert = NULL;
+	st->match_update = NULL;
 	if (st->key) {
 		crypto_key_wipe(st->key);
 		free(st->key);
@@ -314,13 +324,133 @@ int storage_name_tokens_write(struct storage *st, const struct case_record *c, i
 	int any = 0;
 	for (int f = 0; f < NNAME_FIELDS; f++)
 		any |= (names[f] = case_get(c, name_fields[f])) != NULL;
+	char match[CRYPTO_TOKEN_HEX];
+	int has_match = 0, rc;
 	ts.n = 0;
 	if (any) {
 		if (!st->key)
 			return no_key_error(st, err, "prs_FirstName", 1);
 		case_name_tokens(st->key, names, &ts);
+		has_match = match_key_of(st->key, names, case_get(c, "prs_Birthdate"),
+					 case_get(c, "prs_Citizenship"), match);
 	}
-	return write_tokens(st, c->id, &ts, is_new, err);
+	if ((rc = write_tokens(st, c->id, &ts, is_new, err)))
+		return rc;
+	return write_match_key(st, c->id, has_match ? match : NULL, is_new, err);
+}
+
+/* ---- match keys (issue 5) ---- */
+
+static int strcmp_ptr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Split s at sep into pointers into s (modified), skipping empty pieces. */
+static int split_words(char *s, char sep, char **words, int max)
+{
+	int n = 0;
+	char *p = s;
+	while (*p && n < max) {
+		char *end = strchr(p, sep);
+		if (end)
+			*end = '\0';
+		if (*p)
+			words[n++] = p;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return n;
+}
+
+/* The match key of a person: keyed hash (domain "match") of the skeleton
+ * words of every name field sorted (so "Mohammed Ali", "ALI  Mohammed" and
+ * "علي محمد" agree as far as the skeleton allows), the birth date and the
+ * sorted nationality codes.  The parts are joined with U+001F, which no
+ * canonical text value contains (crypto_search_token hashes a C string, so
+ * a NUL cannot separate them).  Returns 1 and fills out when the person has
+ * a name and a birth date, 0 otherwise. */
+static int match_key_of(const struct crypto_key *key, const char *const names[],
+			const char *birthdate, const char *citizenship, char out[CRYPTO_TOKEN_HEX])
+{
+	struct strbuf all = STRBUF_INIT, text = STRBUF_INIT;
+	char *words[MAX_TOKENS], *cit = NULL, *codes[MAX_TOKENS];
+	int nwords, ncodes = 0, any = 0;
+
+	if (!birthdate || !*birthdate)
+		return 0;
+	for (int f = 0; f < NNAME_FIELDS; f++) {
+		char *skel;
+		if (!names[f])
+			continue;
+		skel = name_skeleton(names[f]);
+		strbuf_addstr(&all, skel);
+		strbuf_addch(&all, ' ');
+		free(skel);
+	}
+	nwords = split_words(all.buf ? all.buf : (char *)"", ' ', words, MAX_TOKENS);
+	if (!nwords) {
+		strbuf_release(&all);
+		return 0;
+	}
+	qsort(words, (size_t)nwords, sizeof(words[0]), strcmp_ptr);
+	for (int i = 0; i < nwords; i++) {
+		strbuf_addstr(&text, i ? " " : "");
+		strbuf_addstr(&text, words[i]);
+		any = 1;
+	}
+	strbuf_addch(&text, '\x1f');
+	strbuf_addstr(&text, birthdate);
+	strbuf_addch(&text, '\x1f');
+	if (citizenship) {
+		cit = xstrdup(citizenship);
+		ncodes = split_words(cit, ';', codes, MAX_TOKENS);
+		qsort(codes, (size_t)ncodes, sizeof(codes[0]), strcmp_ptr);
+		for (int i = 0; i < ncodes; i++) {
+			strbuf_addstr(&text, i ? ";" : "");
+			strbuf_addstr(&text, codes[i]);
+		}
+	}
+	if (any)
+		crypto_search_token(key, "match", text.buf, out);
+	free(cit);
+	strbuf_release(&all);
+	strbuf_release(&text);
+	return any;
+}
+
+/* Store the match key (or NULL) of case case_id.  is_new with no key: the
+ * column is already NULL, nothing to write (the bulk-import common case). */
+static int write_match_key(struct storage *st, int64_t case_id, const char *hex, int is_new,
+			   struct sanad_error *err)
+{
+	int rc;
+	if (is_new && !hex)
+		return 0;
+	if (!st->match_update &&
+	    (rc = prep(st, "UPDATE cases SET match_key = ? WHERE id = ?", &st->match_update, err)))
+		return rc;
+	if (hex)
+		sqlite3_bind_text(st->match_update, 1, hex, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st->match_update, 1);
+	sqlite3_bind_int64(st->match_update, 2, case_id);
+	rc = sqlite3_step(st->match_update);
+	sqlite3_reset(st->match_update);
+	sqlite3_clear_bindings(st->match_update);
+	if (rc != SQLITE_DONE)
+		return storage_sql_error(st, err, "writing the match key");
+	return 0;
+}
+
+int storage_match_key(struct storage *st, const char *first, const char *middle, const char *second,
+		      const char *birthdate, const char *citizenship, char out[33])
+{
+	const char *names[NNAME_FIELDS] = { first, middle, second };
+	if (!st->key)
+		return 0;
+	return match_key_of(st->key, names, birthdate, citizenship, out);
 }
 
 void name_matches_free(struct name_match *m, size_t count)
@@ -399,7 +529,7 @@ static int rekey_table(struct storage *st, enum group_id g, const struct crypto_
 	const struct group_def *gd = domain_group(g);
 	struct strbuf sel = STRBUF_INIT, upd = STRBUF_INIT;
 	sqlite3_stmt *s = NULL, *u = NULL;
-	int cols[64], ncols = 0, name_col[NNAME_FIELDS];
+	int cols[64], ncols = 0, name_col[NNAME_FIELDS], birth_col = -1;
 	int rc = 0, step;
 
 	for (int f = 0; f < NNAME_FIELDS; f++)
@@ -414,10 +544,15 @@ static int rekey_table(struct storage *st, enum group_id g, const struct crypto_
 		for (int f = 0; f < NNAME_FIELDS; f++)
 			if (g == GROUP_CASE && !strcmp(gd->fields[i].name, name_fields[f]))
 				name_col[f] = ncols;
+		if (g == GROUP_CASE && !strcmp(gd->fields[i].name, "prs_Birthdate"))
+			birth_col = ncols;
 		strbuf_addf(&sel, ", %s", gd->fields[i].name);
 		strbuf_addf(&upd, "%s%s = ?", ncols ? ", " : "", gd->fields[i].name);
 		cols[ncols++] = i;
 	}
+	/* the match key also hashes the nationality, which is not sealed */
+	if (g == GROUP_CASE)
+		strbuf_addstr(&sel, ", prs_Citizenship");
 	strbuf_addf(&sel, " FROM %s ORDER BY id", gd->table);
 	strbuf_addf(&upd, " WHERE id = ?");
 	if (!ncols)
@@ -462,8 +597,14 @@ static int rekey_table(struct storage *st, enum group_id g, const struct crypto_
 			struct token_set ts;
 			for (int f = 0; f < NNAME_FIELDS; f++)
 				names[f] = name_col[f] >= 0 ? plain[name_col[f]] : NULL;
+			char match[CRYPTO_TOKEN_HEX];
+			int has_match;
 			case_name_tokens(new_key, names, &ts);
+			has_match = match_key_of(new_key, names, birth_col >= 0 ? plain[birth_col] : NULL,
+						 (const char *)sqlite3_column_text(s, ncols + 2), match);
 			rc = write_tokens(st, case_id, &ts, 0, err);
+			if (!rc)
+				rc = write_match_key(st, case_id, has_match ? match : NULL, 0, err);
 		}
 		for (int k = 0; k < ncols; k++)
 			if (plain[k]) {

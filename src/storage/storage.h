@@ -487,4 +487,124 @@ int storage_register_victims(struct storage *st, const char *country, const char
  * storage_commit or storage_rollback, which put the cache back. */
 int storage_begin_bulk(struct storage *st, struct sanad_error *err);
 
+/* ---- population and figures (issue 5) ---- */
+
+/* The match key a case with these values gets (cases.match_key): 1 and 33
+ * bytes of hex in out when there is a name (any of the three fields) and a
+ * birth date and a key is attached, else 0.  Exposed so tests can check
+ * which spellings agree; storage sets the column itself on every insert,
+ * update and rekey. */
+int storage_match_key(struct storage *st, const char *first, const char *middle, const char *second,
+		      const char *birthdate, const char *citizenship, char out[33]);
+
+/* Population figures for SDG indicator 16.2.2.  sex is a code of list sex
+ * and age_group a code of list majority_status or age_band; "" in either
+ * means all. */
+struct population_entry {
+	int year;
+	char *sex;        /* "" for both sexes */
+	char *age_group;  /* "" for all ages */
+	int64_t count;    /* > 0 */
+	char *source;     /* NULL when not given */
+	char *updated_at; /* set by list; ignored by put */
+};
+void population_entries_free(struct population_entry *list, size_t count);
+/* Insert or replace the figures e[0..n) in one transaction of their own
+ * (not inside another): all are written or, on any failure, none.  Codes
+ * are stored as given (the caller validates them); count must be > 0. */
+int storage_population_put(struct storage *st, const struct population_entry *e, size_t n,
+			   struct sanad_error *err);
+/* Every figure (year 0) or a year's, ordered by year, sex, age group. */
+int storage_population_list(struct storage *st, int year, struct population_entry **list, size_t *count,
+			    struct sanad_error *err);
+/* Remove the figure (year, sex, age_group); SANAD_ENOTFOUND if there is none. */
+int storage_population_delete(struct storage *st, int year, const char *sex, const char *age_group,
+			      struct sanad_error *err);
+
+/* Every item of repeating group g (perpetrators, services ...) in case id
+ * and item order: fn gets the case id, the case's snd_YearOfRegistration
+ * (0 when unknown) and the values of fields (fields of group g that are not
+ * sealed; NULL when unknown), for the cases with ids from_id..to_id (0:
+ * no bound), so a caller that knows which cases it wants reads only their
+ * range.  GROUP_CASE walks the cases themselves (snd_Organisation is not
+ * available there).  A non-zero return of fn stops the walk and is
+ * returned. */
+typedef int (*item_visit_fn)(int64_t case_id, int case_year, const char *const *values, void *ctx);
+int storage_item_scan(struct storage *st, enum group_id g, const char *const *fields, int nfields,
+		      int64_t from_id, int64_t to_id, item_visit_fn fn, void *ctx, struct sanad_error *err);
+
+/* ---- statistics engine (db_sqlite_stats.c; issue 5) ----
+ * Row access for the aggregation engine of src/stats (which holds the
+ * rules): streaming the values it indexes, the change log and high-water
+ * mark of migration 6, and its saved bitmaps.  Besides case fields, a scan
+ * reads these derived values (pseudo-fields), computed here from the
+ * repeating parts so that nothing above storage needs SQL:
+ *   stat:service_type, stat:service_mode   ';'-joined codes of the case's services
+ *   stat:outcome           ';'-joined codes of list case_outcome
+ *   stat:days_to_service   code of list days_band: identification (else
+ *                          registration) date to the earliest service start
+ *   stat:route_origin      country of the earliest Recruitment event, else
+ *                          the first nationality
+ *   stat:route_transit     ';'-joined countries of Transit events
+ *   stat:route_destination snd_CountryOfExploitation, else the country of
+ *                          the earliest Exploitation event
+ *   stat:consent           "1" when the latest StatisticalUse consent item
+ *                          (by snd_ConsentDate, then seq) is given, else NULL
+ * snd_Organisation reads the organisation's code. */
+#define STORAGE_STATS_FIELD_PREFIX "stat:"
+
+/* fn gets the part (0..nparts-1; called from several threads at once when
+ * nparts > 1), the case id and the values in the order of fields. */
+typedef int (*stats_visit_fn)(int part, int64_t id, const char *const *values, void *ctx);
+/* Cases with after_id < id <= upto_id, in up to nparts id ranges read at
+ * once on separate read-only connections (fewer when a part would hold
+ * fewer than min_part ids; 0: 50,000). */
+int storage_stats_scan_range(struct storage *st, const char *const *fields, int nfields, int64_t after_id,
+			     int64_t upto_id, int nparts, int64_t min_part, stats_visit_fn fn, void *ctx,
+			     struct sanad_error *err);
+/* The listed cases (ids ascending) that still exist, on st, part 0. */
+int storage_stats_scan_ids(struct storage *st, const char *const *fields, int nfields, const int64_t *ids,
+			   size_t nids, stats_visit_fn fn, void *ctx, struct sanad_error *err);
+
+struct storage_stats_state {
+	int64_t mark;   /* stats_mark.mark: changes to cases with id <= mark are logged */
+	int64_t seq;    /* last stats_change seq ever written (0: none) */
+	int64_t max_id; /* highest case id now (0: no cases) */
+	int64_t pruned; /* stats_change rows with seq <= pruned are gone */
+};
+/* Read the state, one consistent snapshot.  With raise, first lift the mark
+ * to the highest case id when it is below (through a connection of its own,
+ * so a read-only handle can too); a raise that cannot be written (read-only
+ * file, busy, st inside a transaction) is skipped: out->mark says what holds. */
+int storage_stats_state(struct storage *st, int raise, struct storage_stats_state *out,
+			struct sanad_error *err);
+/* Distinct ids of the cases with id <= max_id logged after after_seq up to
+ * upto_seq, ascending.  *ids new (free). */
+int storage_stats_changes(struct storage *st, int64_t after_seq, int64_t upto_seq, int64_t max_id,
+			  int64_t **ids, size_t *n, struct sanad_error *err);
+/* Saved bitmaps of the sets dims[0..n): fn gets the set's position k, each
+ * value's code ("" for unknown) and its serialised bitmap; marks[k] and
+ * seqs[k] the state they hold, -1 when nothing is saved for dims[k].  Read
+ * in one snapshot on a read-only connection of its own with the file
+ * memory-mapped (the bitmaps are megabytes). */
+typedef int (*stats_bitmap_fn)(int k, const char *code, const void *blob, size_t len, void *ctx);
+/* only (may be NULL): only[k], when not NULL, lists the codes of dims[k]
+ * to read (nonly[k] of them). */
+int storage_stats_bitmap_load(struct storage *st, const char *const *dims, int n,
+			      const char *const *const *only, const int *nonly, stats_bitmap_fn fn,
+			      void *ctx, int64_t *marks, int64_t *seqs, struct sanad_error *err);
+/* Replace the saved bitmaps of dim, in one transaction on a connection of
+ * its own, then drop the change log no saved set needs any more (recording
+ * how far in meta stats_pruned).  A cache: callers may ignore failure. */
+int storage_stats_bitmap_save(struct storage *st, const char *dim, size_t n, const char *const *codes,
+			      const void *const *blobs, const size_t *lens, int64_t mark, int64_t seq,
+			      struct sanad_error *err);
+/* Cases sharing a match_key with another case: fn gets (key number, id),
+ * ordered by key then id; key numbers count from 0 per distinct key. */
+typedef int (*stats_dup_fn)(int64_t key, int64_t id, void *ctx);
+int storage_stats_duplicates(struct storage *st, stats_dup_fn fn, void *ctx, struct sanad_error *err);
+/* Set (key NULL: clear) the match key of case id directly (tests; the
+ * write path sets it for real).  SANAD_ENOTFOUND if there is no such case. */
+int storage_case_set_match_key(struct storage *st, int64_t id, const char *key, struct sanad_error *err);
+
 #endif

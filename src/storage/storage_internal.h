@@ -7,6 +7,16 @@
 
 #include "storage/storage.h"
 
+/* Slots of storage.hot (db_sqlite_auth.c, db_sqlite_audit.c). */
+enum storage_hot {
+	HOT_AUDIT_LAST,
+	HOT_AUDIT_INSERT,
+	HOT_ACCOUNT_GET,
+	HOT_SESSION_GET,
+	HOT_TOKEN_GET,
+	STORAGE_HOT_COUNT
+};
+
 /* One connection.  Defined here so that each concern of the SQLite backend
  * (cases, accounts, audit, ...) can live in its own db_sqlite_*.c file. */
 struct storage {
@@ -23,8 +33,18 @@ struct storage {
 	struct crypto_key *key;                   /* NULL: no key attached */
 	char *key_path;                           /* where the key is (or was looked for) */
 	sqlite3_stmt *token_delete, *token_insert;
+	sqlite3_stmt *match_update;               /* cases.match_key (issue 5) */
 	int bulk;                                 /* a storage_begin_bulk transaction is open */
+	/* the statements of the server's hot paths, prepared once per
+	 * connection (parsing SQL was most of a case read's CPU time):
+	 * finalised by storage_close; each is reset after use, so that none
+	 * holds a read snapshot between calls */
+	sqlite3_stmt *case_by_ref, *case_children[GROUP_COUNT];
+	sqlite3_stmt *hot[STORAGE_HOT_COUNT];
 };
+/* The hot statement slot's statement, prepared on first use (NULL with err
+ * set if that fails); sqlite3_reset it after use. */
+sqlite3_stmt *storage_hot(struct storage *st, enum storage_hot slot, const char *sql, struct sanad_error *err);
 /* Undo storage_begin_bulk's settings once its transaction has ended. */
 void storage_bulk_end(struct storage *st);
 
