@@ -19,7 +19,7 @@ LIB_SRC := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
 LIB_OBJ := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/embedded.o
 # web/ may have subdirectories (two levels); the server finds each file
 # through the index table embedded_web_files.
-EMBED_FILES := data/vocab.tsv data/report-strings.tsv $(sort $(wildcard web/*.* web/*/*.* web/*/*/*.*))
+EMBED_FILES := data/vocab.tsv data/report-strings.tsv data/country-regions.tsv $(sort $(wildcard web/*.* web/*/*.* web/*/*/*.*))
 TEST_SRC := $(wildcard tests/*/test_*.c)
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 

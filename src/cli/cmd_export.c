@@ -1,11 +1,13 @@
 /*
  * cli/cmd_export.c: `sanad export` writes the cases as HTCDS CSV or Sanad
- * JSON (the exporter module does the work).  With --output the file appears
+ * JSON, or k-anonymous micro-data in the CTDC layout for sharing (the
+ * exporter module does the work).  With --output the file appears
  * whole or not at all: the export goes to a temporary file beside it,
  * created readable by its owner only, which is renamed over FILE at the end.
  */
 #include "cli/cli.h"
 #include "audit/audit.h"
+#include "disclosure/disclosure.h"
 #include "exporter/exporter.h"
 
 #include <errno.h>
@@ -17,6 +19,9 @@
 const char usage_export[] =
 	"usage: sanad export --db PATH --format htcds-csv|json [--org CODE] [--output FILE]\n"
 	"                    [--no-identity]\n"
+	"       sanad export --db PATH --format ctdc-anon --output FILE [--k K]\n"
+	"                    [--max-suppress SHARE] [--scope national|all|org] [--org CODE]\n"
+	"                    [--year Y] [--report FILE.json]\n"
 	"\n"
 	"Write the cases of the database in a format 'sanad import' reads back:\n"
 	"exporting, importing into a new database and exporting again gives the\n"
@@ -35,6 +40,25 @@ const char usage_export[] =
 	"  --no-identity       leave out names, contact details, birth dates and\n"
 	"                      free-text narratives, for sharing (such an export\n"
 	"                      cannot be imported back in full)\n"
+	"\n"
+	"  --format ctdc-anon  micro-data to share: one row per case in the CTDC\n"
+	"                      columns (yearOfRegistration, gender, ageBroad,\n"
+	"                      citizenship, isForcedLabour, isSexualExploit,\n"
+	"                      CountryOfExploitation), no identities, made\n"
+	"                      k-anonymous: values are generalised (age band ->\n"
+	"                      0--17/18+, country -> UN sub-region -> region, year ->\n"
+	"                      5-year period, '*' = withheld; '-' = unknown) and the\n"
+	"                      rows still in groups smaller than K are left out.\n"
+	"                      What was lost is printed on standard error.\n"
+	"  --k K               smallest group of identical rows (default 5, 2..1000)\n"
+	"  --max-suppress S    share of rows that may be left out rather than\n"
+	"                      generalise further (default 0.05, 0..1)\n"
+	"  --scope S           national (default): the national pool -- cases of\n"
+	"                      organisations in the pool whose victim consented to\n"
+	"                      statistical use, a person recorded twice once;\n"
+	"                      all: every case; org: the cases of --org CODE\n"
+	"  --year Y            only cases registered in year Y\n"
+	"  --report FILE       also write the report as JSON to FILE\n"
 	"\n"
 	"A full export contains the identities of victims and what happened to\n"
 	"them.  Protect it like the database itself: keep it encrypted, share it\n"
@@ -65,9 +89,145 @@ static FILE *open_temp_beside(const char *path, char **tmp)
 	return f;
 }
 
+/* Options of --format ctdc-anon only. */
+static const char *const anon_only[] = { "k", "max-suppress", "scope", "year", "report", NULL };
+
+/* Write data to path whole or not at all: a 0600 temporary file beside it,
+ * synced, then renamed over it. */
+static int write_file_private(const char *path, const char *data, size_t len, struct sanad_error *err)
+{
+	char *tmp = NULL;
+	FILE *f = open_temp_beside(path, &tmp);
+	int rc = 0;
+
+	if (!f)
+		return sanad_error_set(err, SANAD_EIO, "cannot create a file beside %s: %s", path,
+				       strerror(errno));
+	if (fwrite(data, 1, len, f) != len || fflush(f) || fsync(fileno(f)))
+		rc = sanad_error_set(err, SANAD_EIO, "writing %s: %s", tmp, strerror(errno));
+	if (fclose(f) && !rc)
+		rc = sanad_error_set(err, SANAD_EIO, "writing %s: %s", tmp, strerror(errno));
+	if (!rc && rename(tmp, path))
+		rc = sanad_error_set(err, SANAD_EIO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+/* --format ctdc-anon: check the options, export, print the report. */
+static int export_anonymised(int argc, char **argv, struct cli_context *ctx)
+{
+	struct ctdc_anon_options o = { EXPORT_SCOPE_NATIONAL, NULL, 0, DISCLOSURE_DEFAULT_K, 0.05 };
+	struct ctdc_anon_report report;
+	struct sanad_error err = { 0 };
+	struct strbuf csv = STRBUF_INIT, text = STRBUF_INIT, detail = STRBUF_INIT;
+	const char *output = cli_option(argc, argv, "output");
+	const char *report_path = cli_option(argc, argv, "report");
+	const char *k_s = cli_option(argc, argv, "k"), *share_s = cli_option(argc, argv, "max-suppress");
+	const char *scope_s = cli_option(argc, argv, "scope"), *year_s = cli_option(argc, argv, "year");
+	int64_t v;
+	int rc;
+
+	o.org_code = cli_option(argc, argv, "org");
+	if (cli_flag(argc, argv, "no-identity")) {
+		fprintf(stderr, "sanad export: --no-identity is implied by --format ctdc-anon\n");
+		return 2;
+	}
+	if (!output || !*output) {
+		fprintf(stderr, "sanad export: --format ctdc-anon needs --output FILE\n");
+		return 2;
+	}
+	if (report_path && !*report_path) {
+		fprintf(stderr, "sanad export: --report needs a file name\n");
+		return 2;
+	}
+	if (k_s) {
+		if (parse_int64(k_s, INT64_MIN, INT64_MAX, &v) || v < 2 || v > 1000) {
+			fprintf(stderr, "sanad export: --k '%.40s': k must be a whole number from 2 to 1000 "
+					"(k = 1 would protect no one)\n", k_s);
+			return 2;
+		}
+		o.k = (size_t)v;
+	}
+	if (share_s) {
+		char *end = NULL;
+		double d = strtod(share_s, &end);
+		if (!*share_s || !end || *end || !(d >= 0 && d <= 1)) {
+			fprintf(stderr, "sanad export: --max-suppress '%.40s' is not a share from 0 to 1 "
+					"(0.05 = 5%% of the rows)\n", share_s);
+			return 2;
+		}
+		o.max_suppress = d;
+	}
+	if (scope_s) {
+		if (!strcmp(scope_s, "national"))
+			o.scope = EXPORT_SCOPE_NATIONAL;
+		else if (!strcmp(scope_s, "all"))
+			o.scope = EXPORT_SCOPE_ALL;
+		else if (!strcmp(scope_s, "org"))
+			o.scope = EXPORT_SCOPE_ORG;
+		else {
+			fprintf(stderr, "sanad export: --scope '%.40s': use national, all or org\n", scope_s);
+			return 2;
+		}
+	} else if (o.org_code) {
+		o.scope = EXPORT_SCOPE_ORG;
+	}
+	if (o.scope == EXPORT_SCOPE_ORG && (!o.org_code || !*o.org_code)) {
+		fprintf(stderr, "sanad export: --scope org needs --org CODE\n");
+		return 2;
+	}
+	if (o.scope != EXPORT_SCOPE_ORG && o.org_code) {
+		fprintf(stderr, "sanad export: --org goes with --scope org, not --scope %s\n",
+			export_scope_name(o.scope));
+		return 2;
+	}
+	if (year_s) {
+		if (parse_int64(year_s, 1900, 2200, &v)) {
+			fprintf(stderr, "sanad export: --year '%.40s' is not a year from 1900 to 2200\n", year_s);
+			return 2;
+		}
+		o.year = (int)v;
+	}
+
+	strbuf_addf(&detail, "ctdc-anon k=%zu scope=%s", o.k, export_scope_name(o.scope));
+	/* audit first: an export that cannot be recorded does not happen */
+	rc = audit_append(ctx->st, audit_cli_actor(), o.org_code, AUDIT_EXPORT, NULL, detail.buf, &err);
+	if (!rc)
+		rc = export_ctdc_anon(ctx->st, &o, &csv, &report, &err);
+	if (!rc && report_path) {
+		json_t *j = export_ctdc_anon_report_json(&report);
+		char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+		strbuf_addstr(&text, s);
+		strbuf_addch(&text, '\n');
+		free(s);
+		json_decref(j);
+	}
+	/* the report first: a file without its report is not written */
+	if (!rc && report_path)
+		rc = write_file_private(report_path, text.buf, text.len, &err);
+	if (!rc)
+		rc = write_file_private(output, csv.buf, csv.len, &err);
+	if (!rc) {
+		strbuf_reset(&text);
+		export_ctdc_anon_report_text(&report, &text);
+		fputs(text.buf, stderr);
+	} else {
+		cli_error("export", &err);
+	}
+	strbuf_release(&csv);
+	strbuf_release(&text);
+	strbuf_release(&detail);
+	if (rc)
+		return rc == SANAD_EINVAL ? 2 : 1;
+	return 0;
+}
+
 int cmd_export(int argc, char **argv, struct cli_context *ctx)
 {
-	static const char *const opts[] = { "format=", "org=", "output=", "no-identity", NULL };
+	static const char *const opts[] = { "format=", "org=", "output=", "no-identity", "k=",
+					      "max-suppress=", "scope=", "year=", "report=", NULL };
 	struct export_options opt = { 0 };
 	struct sanad_error err = { 0 };
 	const char *format = cli_option(argc, argv, "format");
@@ -85,11 +245,19 @@ int cmd_export(int argc, char **argv, struct cli_context *ctx)
 		return 2;
 	}
 	if (!format) {
-		fprintf(stderr, "sanad export: say --format htcds-csv or --format json\n");
+		fprintf(stderr, "sanad export: say --format htcds-csv, json or ctdc-anon\n");
 		return 2;
 	}
+	if (!strcmp(format, "ctdc-anon"))
+		return export_anonymised(argc, argv, ctx);
+	for (const char *const *o = anon_only; *o; o++)
+		if (cli_option(argc, argv, *o)) {
+			fprintf(stderr, "sanad export: --%s only applies with --format ctdc-anon\n", *o);
+			return 2;
+		}
 	if ((fmt = export_format_parse(format)) < 0) {
-		fprintf(stderr, "sanad export: unknown format '%s' (use htcds-csv or json)\n", format);
+		fprintf(stderr, "sanad export: unknown format '%s' (use htcds-csv, json or ctdc-anon)\n",
+			format);
 		return 2;
 	}
 	if (output && !*output) {

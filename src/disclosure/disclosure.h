@@ -194,6 +194,11 @@ json_t *disclosure_table_json(const struct disclosure_table *p, int labels, enum
  * cells get the same spreadsheet formula guard as csv_cell (= + - @). */
 int disclosure_table_xlsx(const struct disclosure_table *p, int labels, enum vocab_lang lang,
 			  struct strbuf *out, struct sanad_error *err);
+/* A raw (unprotected) stats table in the same layout: its rows as in
+ * `sanad stats --format csv`, the total victims, and a line saying the
+ * counts are not fit to publish. */
+int disclosure_stats_xlsx(const struct stats_table *t, int labels, enum vocab_lang lang,
+			  struct strbuf *out, struct sanad_error *err);
 /* The footnote every front end prints under a published table. */
 void disclosure_footnote(const struct disclosure_table *p, enum vocab_lang lang, struct strbuf *out);
 

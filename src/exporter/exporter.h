@@ -70,4 +70,64 @@ json_t *export_value_json(const struct field_def *f, const char *value);
 /* 1 if field f is written by an export with the given no_identity. */
 int export_field_included(const struct field_def *f, int no_identity);
 
+/* ---- k-anonymous micro-data in the CTDC layout (export_ctdc.c; issue 5) ----
+ *
+ * One row per selected case in the columns of the CTDC global dataset
+ * (yearOfRegistration, gender, ageBroad, citizenship, isForcedLabour,
+ * isSexualExploit, CountryOfExploitation), every one of them a
+ * quasi-identifier, generalised and the rest suppressed until each
+ * combination of values is shared by at least k rows (see export_ctdc.c
+ * for the hierarchies).  "-" is unknown, "*" withheld. */
+enum export_scope {
+	EXPORT_SCOPE_ALL,      /* every case of the database */
+	EXPORT_SCOPE_ORG,      /* org_code's cases */
+	EXPORT_SCOPE_NATIONAL, /* the national pool: as STATS_SCOPE_NATIONAL */
+};
+/* "all", "org", "national". */
+const char *export_scope_name(enum export_scope s);
+
+struct ctdc_anon_options {
+	enum export_scope scope;
+	const char *org_code; /* EXPORT_SCOPE_ORG */
+	int year;             /* 0: all years; else cases registered that year */
+	size_t k;             /* >= 2 */
+	double max_suppress;  /* share of records that may be suppressed, 0..1 */
+};
+
+#define CTDC_ANON_MAX_COLUMNS 8
+struct ctdc_anon_report {
+	enum export_scope scope;
+	int year;
+	size_t k;
+	double max_suppress;
+	size_t selected;           /* cases the scope selects */
+	size_t written;            /* rows in the file: selected - suppressed */
+	size_t suppressed;
+	size_t classes;            /* equivalence classes among the rows written */
+	size_t smallest_class;
+	int64_t duplicates_merged; /* national scope: records of a person counted once */
+	int ncolumns;
+	struct {
+		const char *name;       /* the CTDC column(s) */
+		int level, nlevels;     /* level chosen, 0..nlevels-1 (the last: withheld) */
+		const char *level_name; /* "UN M49 sub-region" */
+		size_t changed;         /* rows written whose value was generalised */
+	} columns[CTDC_ANON_MAX_COLUMNS];
+};
+
+/* Append the anonymised CSV to out and fill *report.  Reads one snapshot
+ * (its own read transaction unless the caller has one open).  SANAD_EINVAL
+ * for k < 2 or a share outside 0..1, SANAD_ENOTFOUND for an unknown
+ * organisation, or a database error; out may then hold part of the file. */
+int export_ctdc_anon(struct storage *st, const struct ctdc_anon_options *o, struct strbuf *out,
+		     struct ctdc_anon_report *report, struct sanad_error *err);
+/* The report as JSON (new reference): {"format": "ctdc-anon", "scope",
+ * "year", "k", "max_suppress", "selected", "written", "suppressed",
+ * "classes", "smallest_class", "duplicates_merged", "columns":
+ * [{"quasi_identifier", "level", "levels", "level_name",
+ * "records_changed"}]}. */
+json_t *export_ctdc_anon_report_json(const struct ctdc_anon_report *r);
+/* The report as lines for a terminal, appended to out. */
+void export_ctdc_anon_report_text(const struct ctdc_anon_report *r, struct strbuf *out);
+
 #endif

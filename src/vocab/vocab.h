@@ -54,4 +54,27 @@ const char *vocab_label(const char *list, const char *code, enum vocab_lang lang
 /* "en" or "ar" (anything starting with "ar") to the enum. */
 enum vocab_lang vocab_lang_parse(const char *s);
 
+/* ---- UN M49 regions (regions.c) ----
+ * Each country of the vocabulary's "country" list with its UN M49
+ * sub-region and region (data/country-regions.tsv, compiled in), for
+ * generalising countries in k-anonymous exports.  Loaded once like the
+ * lists, then read-only. */
+struct vocab_region {
+	const char *country;        /* ISO 3166 alpha-2, as in the country list */
+	const char *subregion_code; /* M49 code, three digits: "145" */
+	const char *subregion[2];   /* "Western Asia", indexed by enum vocab_lang */
+	const char *region_code;    /* "142" */
+	const char *region[2];      /* "Asia" */
+};
+/* The row of country (alpha-2, case-insensitive), or NULL. */
+const struct vocab_region *vocab_region_of(const char *country);
+/* Every row, in the order of the file; *count set.  NULL (and *count 0)
+ * only if the embedded file is malformed, which the tests rule out. */
+const struct vocab_region *vocab_regions(int *count);
+/* Parse text in the data/country-regions.tsv format (tests); *out is new,
+ * free with vocab_regions_free. */
+int vocab_regions_parse(const char *text, size_t len, struct vocab_region **out, int *count,
+			struct sanad_error *err);
+void vocab_regions_free(struct vocab_region *r, int count);
+
 #endif
