@@ -23,6 +23,7 @@
 #define SANAD_CHARTS_H
 
 #include <cairo.h>
+#include <pango/pangocairo.h>
 
 #include "disclosure/disclosure.h"
 #include "util/util.h"
@@ -39,6 +40,10 @@ struct chart_options {
 	int max_categories; /* 0: 24; beyond it the smallest are left out and the legend says so */
 };
 
+/* Bounds on chart_options.width and height. */
+#define CHART_MIN_SIZE 160
+#define CHART_MAX_SIZE 4000
+
 /* Parse "bars", "lines", "flow"; -1 if none. */
 int chart_kind_parse(const char *name);
 
@@ -52,5 +57,17 @@ int chart_render(const struct disclosure_table *p, const struct chart_options *o
  * context, for the PDF report's pages. */
 int chart_draw(cairo_t *cr, double x, double y, double w, double h, const struct disclosure_table *p,
 	       const struct chart_options *o, struct sanad_error *err);
+
+/* ---- text ----
+ * Every piece of chart text is laid out by chart_text_layout, so the
+ * shaping and direction a test checks on it are those of every chart. */
+
+/* A pango context for drawing on cr in lang: its own font map (freed with
+ * the context: g_object_unref), base direction right to left for Arabic,
+ * metrics not hinted so SVG, PDF and PNG lay text out alike. */
+PangoContext *chart_pango_context(cairo_t *cr, enum vocab_lang lang);
+/* text in the chart font at size points (bold or not), laid out in pc's
+ * language and direction.  The caller unrefs it. */
+PangoLayout *chart_text_layout(PangoContext *pc, const char *text, double size, int bold);
 
 #endif

@@ -54,4 +54,26 @@ int report_pdf(const struct report *r, enum vocab_lang lang, const char *path, s
  * and history entry, with labels and sentences in lang.  New reference. */
 json_t *report_json(const struct report *r, enum vocab_lang lang);
 
+/* ---- statistical report (statistics.c; issue 5) ----
+ * The national figures of a year -- totals and method, sex x age, form
+ * of exploitation, nationality, the trend over the years, routes,
+ * referral and services, recruitment channels, SDG 16.2.2 -- every table
+ * published with disclosure control and drawn as a chart (src/charts). */
+#include "stats/stats.h"
+
+enum report_stats_format { REPORT_STATS_PDF, REPORT_STATS_HTML };
+
+struct report_stats_options {
+	int year;              /* cases registered that year; trends run up to it */
+	enum stats_scope scope; /* STATS_SCOPE_NATIONAL (pooled, deduplicated) or STATS_SCOPE_ALL */
+	int64_t threshold;     /* smallest count published; 0: DISCLOSURE_DEFAULT_THRESHOLD */
+	enum vocab_lang lang;
+};
+
+/* The report as an A4 PDF written to path (through a temporary file, so a
+ * failure leaves none), or as one self-contained HTML page (lang and dir
+ * set, inline SVG charts) appended to out. */
+int report_statistics(struct storage *st, const struct report_stats_options *o, enum report_stats_format format,
+		      const char *path, struct strbuf *out, struct sanad_error *err);
+
 #endif
