@@ -9,7 +9,8 @@ import { ctx, can, flash, forgetSessionData, organisations, orgNameText } from '
 import { makeForm, fieldControl, errorBox } from './forms.js';
 import { viewCaseload, viewTeam, viewCaseList, viewNewCase, viewIncoming } from './views-cases.js';
 import { viewCase } from './view-case.js';
-import { viewUsers, viewOrganisations, viewAudit, viewStats, viewAccount } from './views-admin.js';
+import { viewUsers, viewOrganisations, viewAudit, viewAccount } from './views-admin.js';
+import { viewStats } from './views-stats.js';
 
 const main = () => document.getElementById('main');
 

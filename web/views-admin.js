@@ -1,10 +1,10 @@
 // views-admin.js: the administrators' and analysts' pages — users (create,
 // disable, re-role, reset password), organisations (statistics pool,
-// own-cases-only), the organisation's audit trail, aggregate statistics —
-// and every user's own account (language, password).
+// own-cases-only), the organisation's audit trail — and every user's own
+// account (language, password).  The statistics dashboard is views-stats.js.
 import { api } from './api.js';
 import { h, ltr, clear } from './dom.js';
-import { t, fmtDateTime, fmtNumber, vocab, currentLang, setLang, roleLabel, labelOf } from './i18n.js';
+import { t, fmtDateTime, vocab, currentLang, setLang, roleLabel, labelOf } from './i18n.js';
 import { ctx, can, go, flash, organisations, orgName } from './state.js';
 import { makeForm, fieldControl, errorBox } from './forms.js';
 
@@ -192,51 +192,6 @@ export async function viewAudit(el, params, query) {
     nav.appendChild(h('a', { class: 'btn secondary', href: '/audit?' + q }, t('audit.older')));
   }
   el.appendChild(nav);
-}
-
-const DIMENSIONS = ['year', 'sex', 'age', 'majority', 'nationality', 'exploitation', 'exploitation_setting', 'recruitment_app',
-  'migration_status', 'disability', 'trafficking_status', 'stage', 'country_of_exploitation', 'organisation'];
-
-export async function viewStats(el, params, query) {
-  el.appendChild(h('h1', null, t('stats.title')));
-  el.appendChild(h('p', { class: 'hint' }, t('stats.intro')));
-  // the annual report of the national response (GET /api/v1/reports/{year}):
-  // a page of its own, opened by a plain link so the session cookie goes along
-  const reportYear = String(new Date().getFullYear());
-  el.appendChild(h('p', null, h('a', { href: '/api/v1/reports/' + reportYear + '?lang=' + currentLang(), target: '_blank', rel: 'noopener', id: 'annual-report' },
-    t('stats.annual_report') + ' ' + reportYear)));
-  const by1 = query.get('by1') || 'year';
-  const by2 = query.get('by2') || 'sex';
-  const year = query.get('year') || '';
-  const dimSelect = (id, name, value, optional) => h('select', { id, name },
-    optional ? h('option', { value: '' }, t('stats.none_selected')) : null,
-    DIMENSIONS.map(d => h('option', { value: d, selected: d === value }, t('dim.' + d))));
-  el.appendChild(h('form', { class: 'filters inline-form', onsubmit: ev => {
-    ev.preventDefault();
-    const q = new URLSearchParams();
-    q.set('by1', ev.target.by1.value);
-    if (ev.target.by2.value && ev.target.by2.value !== ev.target.by1.value) q.set('by2', ev.target.by2.value); else q.set('by2', '');
-    if (ev.target.year.value.trim()) q.set('year', ev.target.year.value.trim());
-    go('/stats?' + q);
-  } },
-  h('label', { for: 'st-by1' }, t('stats.by')), dimSelect('st-by1', 'by1', by1),
-  h('label', { for: 'st-by2' }, t('stats.then')), dimSelect('st-by2', 'by2', by2, true),
-  h('label', { for: 'st-year' }, t('stats.year')), h('input', { id: 'st-year', name: 'year', type: 'text', inputmode: 'numeric', class: 'narrow', dir: 'ltr', value: year }),
-  h('button', { type: 'submit', class: 'btn secondary' }, t('stats.show'))));
-  const dims = [by1, by2].filter((d, i, a) => d && a.indexOf(d) === i);
-  const q = new URLSearchParams({ by: dims.join(','), lang: currentLang() });
-  if (year) q.set('year', year);
-  let r;
-  try { r = await api('GET', '/api/v1/stats?' + q); } catch (e) { el.appendChild(errorBox(e)); return; }
-  el.appendChild(h('p', { class: 'stat-total' }, t('stats.total', { n: r.total_victims === null ? t('stats.suppressed') : fmtNumber(r.total_victims) }), ' · ',
-    t('stats.scope.' + r.scope) === 'stats.scope.' + r.scope ? r.scope : t('stats.scope.' + r.scope)));
-  el.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'stats' },
-    h('thead', null, h('tr', null, r.dimensions.map(d => h('th', { scope: 'col' }, t('dim.' + d) === 'dim.' + d ? d : t('dim.' + d))),
-      h('th', { scope: 'col', class: 'num' }, t('stats.count')))),
-    h('tbody', null, r.rows.map(row => h('tr', null,
-      r.dimensions.map(d => h('td', null, d === 'year' ? fmtNumber(row[d], { grouping: false }) : (row[d + '_label'] ?? row[d] ?? ''))),
-      h('td', { class: 'num' }, row.suppressed ? h('span', { class: 'muted' }, t('stats.suppressed')) : fmtNumber(row.count))))))));
-  for (const n of r.notes || []) el.appendChild(h('p', { class: 'hint' }, n));
 }
 
 export async function viewAccount(el) {

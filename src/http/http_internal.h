@@ -55,7 +55,6 @@ struct http_ctx {
 	struct case_record kase;
 	int have_case;
 	enum case_access access;
-	char case_version[33];            /* content hash, for If-Match / ETag */
 	size_t item;                      /* {id} routes: the referral's index (from 0) */
 };
 
@@ -67,6 +66,10 @@ void http_dispatch(struct http_server *srv, const struct http_config *cfg, struc
  * NULL); NULL with *allowed the methods the path accepts (0: unknown path). */
 const struct http_route *http_route_find(const struct http_request *req, struct http_ctx *c,
 					 unsigned *allowed);
+
+/* The server's statistics engine (server.c), opened with the server and
+ * closed with it; NULL when srv is NULL. */
+struct stats_engine *http_server_stats(struct http_server *srv);
 
 /* Value of path parameter name ("ref"); NULL if the route has none. */
 const char *http_param(const struct http_ctx *c, const char *name);
@@ -92,6 +95,35 @@ int body_only(struct http_ctx *c, const char *const *allowed);
  * changes, the caller's transaction fails with them: see audit_append). */
 int audit_as_caller(struct http_ctx *c, const char *action, const char *case_ref, const char *detail,
 		    struct sanad_error *err);
+
+/* audit_append for the server (audit_batch.c): inside a transaction the
+ * same; outside one, the records of threads asking at the same moment are
+ * written in one transaction and commit (group commit).  Returns only
+ * once this record is committed, or with its error. */
+int http_audit_append(struct storage *st, const char *actor, const char *org_code, const char *action,
+		      const char *case_ref, const char *detail, struct sanad_error *err);
+
+/* The committing thread of sanad serve (audit_batch.c): records handed to
+ * it are written, many to a transaction, on its own connection st; once a
+ * record is committed (or has failed: rc, err) on_done(owner, ...) runs on
+ * that thread.  submit returns -1 (nothing queued) when w is NULL or
+ * stopping: the caller then writes with http_audit_append.  stop commits
+ * what is queued, runs its on_done calls and joins the thread (st stays
+ * the caller's). */
+typedef void (*http_audit_done_fn)(void *owner, int rc, const struct sanad_error *err);
+struct http_audit_writer;
+int http_audit_writer_start(struct http_audit_writer **out, struct storage *st, struct sanad_error *err);
+int http_audit_writer_submit(struct http_audit_writer *w, const char *actor, const char *org_code,
+			     const char *action, const char *case_ref, const char *detail,
+			     http_audit_done_fn on_done, void *owner);
+void http_audit_writer_stop(struct http_audit_writer *w);
+/* server.c: hand this record to the committing thread when the request
+ * being handled on this thread can wait for it without holding the thread
+ * (a live connection of sanad serve): its answer is then held until the
+ * record is committed, and replaced by a 500 if the record fails.  Returns
+ * 1 if handed over, 0 if the caller must write it (http_audit_append). */
+int http_server_defer_audit(struct http_server *srv, const char *actor, const char *org_code,
+			    const char *action, const char *case_ref, const char *detail);
 
 /* An account as JSON: username, display_name, role, organisation,
  * language, disabled.  New reference. */
@@ -123,14 +155,28 @@ void api_case_closure(struct http_ctx *c);
 void api_case_reopen(struct http_ctx *c);
 void api_case_handover(struct http_ctx *c);
 void api_case_return(struct http_ctx *c);
+void api_case_item_update(struct http_ctx *c); /* api_casework.c: one item of a repeating group */
+void api_case_item_delete(struct http_ctx *c);
 void api_consents_add(struct http_ctx *c);
 void api_referrals_create(struct http_ctx *c);
 void api_referrals_incoming(struct http_ctx *c);
 void api_referrals_accept(struct http_ctx *c);
 void api_referrals_decline(struct http_ctx *c);
 void api_caseload_get(struct http_ctx *c);
-void api_stats_get(struct http_ctx *c);
+void api_stats_get(struct http_ctx *c);   /* api_stats.c: statistics, published */
+void api_stats_dimensions(struct http_ctx *c);
+void api_stats_chart(struct http_ctx *c);
+void api_stats_settings_get(struct http_ctx *c);
+void api_stats_settings_put(struct http_ctx *c);
+void api_stats_report(struct http_ctx *c);
+void api_stats_sdg(struct http_ctx *c);   /* api_population.c: SDG 16.2.2 and its population figures */
+void api_population_list(struct http_ctx *c);
+void api_population_put(struct http_ctx *c);
+/* The deployment's suppression threshold for published statistics (meta
+ * key stats_threshold; the default when unset or damaged). */
+int64_t stats_threshold_setting(struct http_ctx *c);
 void api_reports_get(struct http_ctx *c); /* api_reports.c: the annual report */
+void api_reports_years(struct http_ctx *c); /* api_report_years.c: the years that have a report */
 void api_vocab_list(struct http_ctx *c);
 void api_vocab_get(struct http_ctx *c);
 void api_audit_list(struct http_ctx *c);

@@ -58,6 +58,11 @@ static const struct http_route routes[] = {
 	R(HTTP_POST, "/api/v1/cases/{ref}/reopen", api_case_reopen, ROUTE_CASE | ROUTE_BODY_OPTIONAL,
 	  ACT_CASE_UPDATE, ACT_NONE, 0),
 	R(HTTP_POST, "/api/v1/cases/{ref}/handover", api_case_handover, CASE_BODY, ACT_CASE_HANDOVER, ACT_NONE, 0),
+	/* one item of a repeating group, {n} from 1 (api_casework.c) */
+	R(HTTP_PATCH, "/api/v1/cases/{ref}/{group}/{n}", api_case_item_update, CASE_BODY, ACT_CASE_UPDATE, ACT_NONE,
+	  0),
+	R(HTTP_DELETE, "/api/v1/cases/{ref}/{group}/{n}", api_case_item_delete, ROUTE_CASE | ROUTE_BODY_OPTIONAL,
+	  ACT_CASE_UPDATE, ACT_NONE, 0),
 
 	/* referrals addressed to the caller's organisation: {id} is REF.N */
 	R(HTTP_GET, "/api/v1/referrals/incoming", api_referrals_incoming, 0, ACT_REFERRAL_DECIDE, ACT_NONE, 0),
@@ -68,7 +73,23 @@ static const struct http_route routes[] = {
 
 	R(HTTP_GET, "/api/v1/caseload", api_caseload_get, 0, ACT_CASELOAD_VIEW, ACT_NONE, 0),
 	R(HTTP_GET, "/api/v1/team", api_ui_team_get, 0, ACT_TEAM_VIEW, ACT_NONE, 0), /* api_ui_extras.c */
+	/* statistics, always published with disclosure control (api_stats.c) */
 	R(HTTP_GET, "/api/v1/stats", api_stats_get, 0, ACT_STATS_VIEW, ACT_NONE, 0),
+	R(HTTP_GET, "/api/v1/stats/dimensions", api_stats_dimensions, 0, ACT_STATS_VIEW, ACT_NONE, 0),
+	R(HTTP_GET, "/api/v1/stats/chart", api_stats_chart, 0, ACT_STATS_VIEW, ACT_NONE, 0),
+	/* the suppression threshold: read by whoever sees statistics, set by
+	 * the system administrator (the permission over organisations and
+	 * their pool membership, the rest of the statistics' governance) */
+	R(HTTP_GET, "/api/v1/stats/settings", api_stats_settings_get, 0, ACT_STATS_VIEW, ACT_ORG_ADMIN, 0),
+	R(HTTP_PUT, "/api/v1/stats/settings", api_stats_settings_put, ROUTE_BODY_JSON, ACT_ORG_ADMIN, ACT_NONE, 0),
+	R(HTTP_GET, "/api/v1/reports/statistics/{year}", api_stats_report, 0, ACT_STATS_VIEW, ACT_NONE, 0),
+	/* SDG 16.2.2 and the population figures it divides by (api_population.c);
+	 * PUT: the system administrator or the national coordinator (checked
+	 * by the handler: no one policy action holds exactly those two) */
+	R(HTTP_GET, "/api/v1/stats/sdg", api_stats_sdg, 0, ACT_STATS_VIEW, ACT_NONE, 0),
+	R(HTTP_GET, "/api/v1/population", api_population_list, 0, ACT_STATS_VIEW, ACT_ORG_ADMIN, 0),
+	R(HTTP_PUT, "/api/v1/population", api_population_put, ROUTE_BODY_JSON, ACT_ORG_ADMIN, ACT_STATS_VIEW, 0),
+	R(HTTP_GET, "/api/v1/reports", api_reports_years, 0, ACT_STATS_VIEW, ACT_NONE, 0),
 	R(HTTP_GET, "/api/v1/reports/{year}", api_reports_get, 0, ACT_STATS_VIEW, ACT_NONE, 0),
 	R(HTTP_GET, "/api/v1/vocab", api_vocab_list, 0, ACT_SELF, ACT_NONE, 0),
 	R(HTTP_GET, "/api/v1/vocab/{list}", api_vocab_get, 0, ACT_SELF, ACT_NONE, 0),

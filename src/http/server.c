@@ -9,16 +9,24 @@
  * opens many slow connections decide how many threads and connections the
  * server holds; with a pool, both are fixed at start, idle connections cost
  * an epoll entry, and the database pool has exactly one connection per
- * worker, so a request never waits for a connection.
+ * worker, so a request never waits for a connection.  A request whose
+ * audit record must be committed before it is answered does not hold its
+ * worker meanwhile: the connection is suspended with the answer ready and
+ * resumed by the audit thread once the record is on disk (audit_batch.c),
+ * so the records of all waiting connections share one fsync.
  *
  * Shutdown: SIGTERM/SIGINT are blocked in every thread and taken by
  * sigwait in http_serve.  Then: MHD_quiesce_daemon (the listening socket
  * closes; no new connections), wait until every request already received
  * has been answered (in-flight count, bounded by HTTP_DRAIN_SECONDS),
+ * stop the audit thread (it commits what is queued and resumes those
+ * connections: none may be suspended when the daemon stops),
  * MHD_stop_daemon (idle keep-alive connections close), close the
  * databases.  Responses sent while draining say "Connection: close".
  */
 #include "http/http_internal.h"
+
+#include "stats/stats.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -65,6 +73,14 @@ struct http_server {
 	int inflight;           /* requests received and not yet answered */
 	int draining;
 	struct MHD_Daemon *daemon;
+	/* the one statistics engine of the server (issue 5 item 5): every
+	 * statistics request goes through it, so its bitmaps are built once
+	 * and kept current rather than rebuilt per request */
+	struct stats_engine *stats;
+	/* sanad serve only: the thread that commits audit records while their
+	 * connections wait suspended (audit_batch.c), on its own connection */
+	struct http_audit_writer *audit;
+	struct storage *audit_st;
 };
 
 int http_server_open(struct http_server **out, const struct http_config *cfg, struct sanad_error *err)
@@ -96,8 +112,17 @@ int http_server_open(struct http_server **out, const struct http_config *cfg, st
 		}
 	}
 	srv->nidle = srv->nconns = (int)srv->cfg.threads;
+	if ((rc = stats_engine_open(&srv->stats, err))) {
+		http_server_close(srv);
+		return rc;
+	}
 	*out = srv;
 	return 0;
+}
+
+struct stats_engine *http_server_stats(struct http_server *srv)
+{
+	return srv ? srv->stats : NULL;
 }
 
 void http_server_close(struct http_server *srv)
@@ -105,6 +130,11 @@ void http_server_close(struct http_server *srv)
 	if (!srv)
 		return;
 	/* every connection is back by now: the daemon is stopped */
+	http_audit_writer_stop(srv->audit);
+	if (srv->audit_st)
+		storage_close(srv->audit_st);
+	if (srv->stats)
+		stats_engine_close(srv->stats);
 	for (int i = 0; i < srv->nidle; i++)
 		storage_close(srv->idle[i]);
 	free(srv->idle);
@@ -146,7 +176,15 @@ void http_server_handle(struct http_server *srv, struct http_request *req, struc
  * when libmicrohttpd reports the request complete. */
 struct exchange {
 	struct http_server *srv;
+	struct MHD_Connection *conn;
 	struct http_request req;
+	/* the answer, held while the connection is suspended waiting for the
+	 * commit of its audit records (fields under srv->lock) */
+	struct http_response resp;
+	int handled;        /* resp holds the handler's answer */
+	int suspended;
+	int audit_waiting;  /* records handed to the writer, not yet committed */
+	int audit_rc;
 	int started;
 	int answered;       /* a response is queued */
 	size_t too_large;   /* bytes of an over-long body read and dropped */
@@ -160,8 +198,8 @@ static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *
 {
 	struct http_server *srv = cls;
 	struct exchange *ex = xcalloc(1, sizeof(*ex));
-	(void)conn;
 	ex->srv = srv;
+	ex->conn = conn;
 	http_request_init(&ex->req);
 	ex->req.target = xstrdup(uri); /* raw: http_target_parse decodes it */
 	clock_gettime(CLOCK_MONOTONIC, &ex->t0);
@@ -191,6 +229,8 @@ static void on_complete(void *cls, struct MHD_Connection *conn, void **con_cls,
 		fflush(srv->cfg.log);
 	}
 	http_request_release(&ex->req);
+	if (ex->handled)
+		http_response_release(&ex->resp);
 	free(ex);
 	*con_cls = NULL;
 	pthread_mutex_lock(&srv->lock);
@@ -285,6 +325,65 @@ static void client_address(struct exchange *ex, struct MHD_Connection *conn)
 	}
 }
 
+/* The request this worker thread is handling through libmicrohttpd; NULL
+ * elsewhere (http_server_handle called directly, as the tests do), where
+ * audit records are written before the handler goes on. */
+static _Thread_local struct exchange *deferring;
+
+/* On the writer's thread, once a record of ex is committed or failed. */
+static void audit_done(void *owner, int rc, const struct sanad_error *err)
+{
+	struct exchange *ex = owner;
+	struct http_server *srv = ex->srv;
+	struct MHD_Connection *resume = NULL;
+
+	if (rc)
+		fprintf(stderr, "sanad serve: audit failed: %s\n", err->message);
+	pthread_mutex_lock(&srv->lock);
+	if (rc && !ex->audit_rc)
+		ex->audit_rc = rc;
+	if (--ex->audit_waiting == 0 && ex->suspended) {
+		ex->suspended = 0;
+		resume = ex->conn; /* ex may be freed once resumed */
+	}
+	pthread_mutex_unlock(&srv->lock);
+	if (resume)
+		MHD_resume_connection(resume);
+}
+
+int http_server_defer_audit(struct http_server *srv, const char *actor, const char *org_code,
+			    const char *action, const char *case_ref, const char *detail)
+{
+	struct exchange *ex = deferring;
+	if (!srv || !ex || ex->srv != srv || !srv->audit)
+		return 0;
+	pthread_mutex_lock(&srv->lock);
+	ex->audit_waiting++;
+	pthread_mutex_unlock(&srv->lock);
+	if (http_audit_writer_submit(srv->audit, actor, org_code, action, case_ref, detail, audit_done, ex)) {
+		pthread_mutex_lock(&srv->lock);
+		ex->audit_waiting--;
+		pthread_mutex_unlock(&srv->lock);
+		return 0;
+	}
+	return 1;
+}
+
+/* Send the handler's answer, now that its audit records are committed;
+ * a 500 instead if one failed: no record of the view, no view. */
+static enum MHD_Result answer_held(struct exchange *ex, struct MHD_Connection *conn)
+{
+	if (ex->audit_rc) {
+		http_response_release(&ex->resp);
+		http_response_init(&ex->resp);
+		http_response_json(&ex->resp, 500,
+				   http_error_json("internal",
+						   "the server failed to complete this request; the log has the details"));
+		http_response_security_headers(&ex->resp);
+	}
+	return queue(ex, conn, &ex->resp);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_data_size,
 				  void **con_cls)
@@ -341,20 +440,28 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (ex->answered)
 		return MHD_YES;
+	if (ex->handled) /* resumed: the audit records are committed */
+		return answer_held(ex, conn);
 	if (ex->too_large) {
 		char msg[160];
 		snprintf(msg, sizeof(msg), "the request body is over the limit of %zu bytes", srv->cfg.max_body);
 		return queue_error(ex, conn, 413, "body_too_large", msg);
 	}
-	{
-		struct http_response resp;
-		enum MHD_Result ok;
-		http_response_init(&resp);
-		http_server_handle(srv, &ex->req, &resp);
-		ok = queue(ex, conn, &resp);
-		http_response_release(&resp);
-		return ok;
+	http_response_init(&ex->resp);
+	ex->handled = 1;
+	deferring = ex;
+	http_server_handle(srv, &ex->req, &ex->resp);
+	deferring = NULL;
+	pthread_mutex_lock(&srv->lock);
+	if (ex->audit_waiting) {
+		/* audit_done resumes it; libmicrohttpd then calls us again */
+		ex->suspended = 1;
+		MHD_suspend_connection(conn);
+		pthread_mutex_unlock(&srv->lock);
+		return MHD_YES;
 	}
+	pthread_mutex_unlock(&srv->lock);
+	return answer_held(ex, conn);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -423,7 +530,8 @@ int http_serve(const struct http_config *cfg, struct sanad_error *err)
 	const union MHD_DaemonInfo *info;
 	struct timespec deadline;
 	int v6 = 0, sig = 0, rc;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 
 	if ((rc = parse_listen(cfg->listen, &ss, &sslen, &v6, err)))
 		return rc;
@@ -438,6 +546,12 @@ int http_serve(const struct http_config *cfg, struct sanad_error *err)
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, &old);
+	if ((rc = storage_open_keyed(&srv->audit_st, cfg->db_path, 0, cfg->key_path, err)) ||
+	    (rc = http_audit_writer_start(&srv->audit, srv->audit_st, err))) {
+		http_server_close(srv); /* closes audit_st */
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return rc;
+	}
 
 	srv->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, srv,
@@ -455,6 +569,8 @@ int http_serve(const struct http_config *cfg, struct sanad_error *err)
 	if (!srv->daemon) {
 		rc = sanad_error_set(err, SANAD_EIO, "cannot listen on %s: %s", cfg->listen,
 				     errno ? strerror(errno) : "the address is in use or not local");
+		http_audit_writer_stop(srv->audit);
+		srv->audit = NULL;
 		http_server_close(srv);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return rc;
@@ -486,6 +602,11 @@ int http_serve(const struct http_config *cfg, struct sanad_error *err)
 		fprintf(stderr, "sanad serve: %d request(s) still running after %d s; closing them\n",
 			srv->inflight, HTTP_DRAIN_SECONDS);
 	pthread_mutex_unlock(&srv->lock);
+	/* commits what is still queued and resumes those connections: none may
+	 * be suspended when the daemon stops; later records are written by
+	 * their worker threads */
+	http_audit_writer_stop(srv->audit);
+	srv->audit = NULL;
 	MHD_stop_daemon(srv->daemon);
 	srv->daemon = NULL;
 	http_server_close(srv);
