@@ -14,7 +14,8 @@ libroaring-dev libxlsxwriter-dev"
 RUNTIME_PKGS="fonts-noto-core fonts-dejavu-core"
 # poppler-utils: pdftotext and pdftoppm check the PDF report (t0650).
 TEST_PKGS="libcmocka-dev sqlite3 clang curl poppler-utils"
-BENCH_PKGS="python3-pandas"
+# wrk: the server load benchmark (bench/http_load/run.sh)
+BENCH_PKGS="python3-pandas wrk"
 # the browser tests (make browser-check): Debian's Chromium driven by
 # playwright-core from npm; DejaVu has the Arabic glyphs for the screenshots
 BROWSER_PKGS="chromium nodejs npm fonts-dejavu-core"

@@ -1,17 +1,22 @@
 // api.js: every call to the JSON API goes through api().  It sends and
 // reads JSON, adds the session's CSRF token to changes, and turns the API's
-// error envelope {error, message} into an ApiError that views show to the
-// user (next to the field the message names, when it names one).
+// error envelope {error, message, field, group, item} into an ApiError that
+// views show to the user (next to the input the envelope's "field" names).
 
 let csrfToken = null;
 let onUnauthenticated = null;
 
 export class ApiError extends Error {
-  constructor(status, code, message, retryAfter) {
+  constructor(status, code, message, retryAfter, where = {}) {
     super(message || code);
     this.status = status;
     this.code = code;
     this.retryAfter = retryAfter;
+    // the input the server says the error is about; an item route's error
+    // also names the repeating group and item number
+    this.field = where.field || null;
+    this.group = where.group || null;
+    this.item = where.item || null;
   }
 }
 
@@ -40,7 +45,7 @@ export async function api(method, path, body, opts = {}) {
   if (!r.ok) {
     const code = (data && data.error) || 'other';
     const err = new ApiError(r.status, code, (data && data.message) || r.statusText,
-      r.headers.get('Retry-After'));
+      r.headers.get('Retry-After'), data || {});
     if (r.status === 401 && code === 'unauthenticated' && !opts.noRedirect && onUnauthenticated) onUnauthenticated();
     throw err;
   }

@@ -1,6 +1,6 @@
 // forms.js: form controls built from the field registry (GET /api/v1/fields)
 // and the picklists, and the one way every form shows a server error —
-// beside the field the message names, with a summary at the top of the form.
+// beside the field the error envelope names, with a summary at the top.
 import { h, uid, clear } from './dom.js';
 import { ApiError } from './api.js';
 import { t, fieldLabel, labelOf, sortedValues, currentLang } from './i18n.js';
@@ -241,12 +241,16 @@ export function errorText(e) {
 function showError(form, summary, e) {
   const text = errorText(e);
   const message = e instanceof ApiError ? e.message || '' : '';
-  // the control the error is about: named by the view (e.field), else the
-  // one whose name the message mentions first
-  let target = e && e.field ? form.controls.find(c => c.name === e.field) || null : null, at = target ? -1 : Infinity;
-  for (const c of form.controls) {
-    const m = new RegExp(`(^|[^A-Za-z_])${c.name}([^A-Za-z_]|$)`).exec(message);
-    if (m && m.index < at) { target = c; at = m.index; }
+  // the control the error is about: the envelope's "field" (or one a view
+  // set on e.field); only when the form has no such control, the one whose
+  // name the message mentions first
+  let target = e && e.field ? form.controls.find(c => c.name === e.field) || null : null;
+  if (!target) {
+    let at = Infinity;
+    for (const c of form.controls) {
+      const m = new RegExp(`(^|[^A-Za-z_])${c.name}([^A-Za-z_]|$)`).exec(message);
+      if (m && m.index < at) { target = c; at = m.index; }
+    }
   }
   clear(summary);
   summary.appendChild(h('p', null, text));

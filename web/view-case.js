@@ -33,6 +33,12 @@ const TABS = [
 
 function writable(c) { return c.access === 'write'; }
 function canAddNotes(c) { return (c.access === 'write' || c.access === 'shared') && can('case_add_note'); }
+// Items are changed and removed by the owning organisation only (a receiver
+// adds its own); a comment only by its author or a supervisor.
+function canEditItems(c) { return c.access === 'write' && can('case_update'); }
+function canEditComment(c, it) {
+  return canEditItems(c) && (it.snd_CommentAuthor === ctx.me.username || ctx.me.role === 'supervisor');
+}
 
 function today() {
   const d = new Date();
@@ -99,6 +105,84 @@ function itemForm(kase, group, names, v, path, submitLabel, o = {}) {
       reload(kase, o.tab);
     },
   });
+}
+
+// Edit and Remove for item n (from 1) of a repeating group.  Edit works in
+// place: a form with the item's values takes the place of its row until it
+// is saved or cancelled.  Remove asks first.  Both send the version the
+// page was built from (If-Match): if someone changed the case meanwhile the
+// page reloads instead of changing the wrong item.
+function itemActions(env, groupName, n, item, names, tab, opts = {}) {
+  const { kase, reg, v } = env;
+  const g = reg[groupName];
+  const path = `/api/v1/cases/${encodeURIComponent(kase.ref)}/${groupName}/${n}`;
+  const wrap = h('div', { class: 'item-actions' });
+  const stale = e => {
+    if (e instanceof ApiError && e.code === 'conflict') { flash(t('case.conflict'), 'warn'); reload(kase, tab); return true; }
+    return false;
+  };
+  const editBtn = h('button', { type: 'button', class: 'btn secondary small', 'data-edit-item': `${groupName}/${n}`,
+    'aria-label': t('items.edit_n', { n }) }, t('items.edit'));
+  const removeBtn = h('button', { type: 'button', class: 'btn danger small', 'data-remove-item': `${groupName}/${n}`,
+    'aria-label': t('items.remove_n', { n }) }, t('items.remove'));
+  editBtn.addEventListener('click', () => {
+    const host = editBtn.closest(opts.host || 'tr');
+    const controls = names.map(nm => g.byName[nm]).filter(f => f && !f.system)
+      .map(f => fieldControl(f, v[f.list] || [], item[f.name] ?? null, (opts.options && opts.options[f.name]) || {}));
+    const cancel = h('button', { type: 'button', class: 'btn secondary' }, t('items.cancel'));
+    cancel.addEventListener('click', () => reload(kase, tab));
+    const form = makeForm({
+      sections: [{ title: t('items.editing', { n }), controls }],
+      submitLabel: t('items.save'),
+      secondary: cancel,
+      className: 'item-edit',
+      onSubmit: async f => {
+        const changes = {};
+        for (const [k, val] of Object.entries(f.values())) {
+          if (JSON.stringify(val) !== JSON.stringify(item[k] ?? null)) changes[k] = val;
+        }
+        if (!Object.keys(changes).length) { flash(t('case.no_changes')); reload(kase, tab); return; }
+        try {
+          await api('PATCH', path, changes, { ifMatch: kase.version });
+        } catch (e) {
+          if (stale(e)) return;
+          throw e;
+        }
+        flash(t('app.saved'));
+        reload(kase, tab);
+      },
+    });
+    const editHost = host.tagName === 'TR'
+      ? h('tr', { class: 'editing', 'data-editing': `${groupName}/${n}` }, h('td', { colspan: host.children.length }, form.el))
+      : h(host.tagName.toLowerCase(), { class: 'editing', 'data-editing': `${groupName}/${n}` }, form.el);
+    host.hidden = true;
+    host.after(editHost);
+    if (controls[0]) controls[0].focus();
+  });
+  removeBtn.addEventListener('click', () => {
+    clear(wrap);
+    const yes = h('button', { type: 'button', class: 'btn danger small', 'data-confirm-remove': `${groupName}/${n}` }, t('items.remove'));
+    const no = h('button', { type: 'button', class: 'btn secondary small' }, t('app.back'));
+    yes.addEventListener('click', async () => {
+      yes.disabled = true;
+      try {
+        await api('DELETE', path, undefined, { ifMatch: kase.version });
+        flash(t('items.removed'));
+        reload(kase, tab);
+      } catch (e) {
+        if (stale(e)) return;
+        wrap.appendChild(errorBox(e));
+        yes.disabled = false;
+      }
+    });
+    no.addEventListener('click', () => reload(kase, tab));
+    wrap.appendChild(h('div', { role: 'alert', class: 'confirm' }, h('p', null, t('items.remove_confirm', { n })), yes, ' ', no));
+    yes.focus();
+  });
+  wrap.appendChild(editBtn);
+  wrap.appendChild(document.createTextNode(' '));
+  wrap.appendChild(removeBtn);
+  return wrap;
 }
 
 function reload(kase, tab) {
@@ -314,7 +398,8 @@ function consents({ kase, c, reg, v, orgs, panel }) {
       })))));
   }
   panel.appendChild(h('section', { class: 'card', 'data-section': 'consent-history' }, h('h3', null, t('consent.history')),
-    itemsTable(g, items, ['snd_ConsentScope', 'snd_ConsentGiven', 'snd_ConsentRecipient', 'snd_ConsentDate', 'snd_ConsentLanguage', 'snd_ConsentExplainedBy'], v, orgs)));
+    itemsTable(g, items, ['snd_ConsentScope', 'snd_ConsentGiven', 'snd_ConsentRecipient', 'snd_ConsentDate', 'snd_ConsentLanguage', 'snd_ConsentExplainedBy'], v, orgs),
+    items.length ? h('p', { class: 'hint', 'data-consent-kept': '1' }, t('consent.never_removed')) : null));
   if (!mayRecord) return;
   const scope = fieldControl(g.byName.snd_ConsentScope, v.consent_scope, null, { required: true });
   const given = fieldControl(g.byName.snd_ConsentGiven, [], true, {});
@@ -391,7 +476,10 @@ const SERVICE_COLUMNS = ['snd_ServiceType', 'snd_ServiceMode', 'snd_ServiceStart
 function services({ kase, c, reg, v, orgs, panel }) {
   panelTitle(panel, 'services.title');
   panel.appendChild(h('p', { class: 'hint' }, t('services.intro')));
-  panel.appendChild(itemsTable(reg.services, c.services, SERVICE_COLUMNS, v, orgs, { className: 'services' }));
+  const env = { kase, reg, v };
+  const edits = canEditItems(kase);
+  panel.appendChild(itemsTable(reg.services, c.services, SERVICE_COLUMNS, v, orgs, { className: 'services',
+    actions: edits ? (it, i) => itemActions(env, 'services', i + 1, it, SERVICE_COLUMNS, 'services') : null }));
   const mayAdd = canAddNotes(kase);
   if (mayAdd) {
     panel.appendChild(itemForm(kase, reg.services, SERVICE_COLUMNS, v, 'services', t('services.add'),
@@ -399,7 +487,8 @@ function services({ kase, c, reg, v, orgs, panel }) {
   }
   panel.appendChild(h('h2', null, t('plans.title')));
   const planCols = ['spl_Type', 'spl_Objectives', 'spl_ActionPlan', 'spl_PlannedEndDate', 'spl_ActualEndDate'];
-  panel.appendChild(itemsTable(reg.support_plans, c.support_plans, planCols, v, orgs, { className: 'plans' }));
+  panel.appendChild(itemsTable(reg.support_plans, c.support_plans, planCols, v, orgs, { className: 'plans',
+    actions: edits ? (it, i) => itemActions(env, 'support_plans', i + 1, it, planCols, 'services') : null }));
   if (mayAdd) {
     panel.appendChild(itemForm(kase, reg.support_plans, planCols, v, 'support_plans', t('plans.add'), { title: t('plans.add'), tab: 'services' }).el);
   }
@@ -414,7 +503,8 @@ function returnTab({ kase, c, reg, v, orgs, panel }) {
   panel.appendChild(h('p', { class: 'notice ' + (risk.length ? 'ok' : 'warn'), 'data-risk': risk.length ? 'done' : 'missing' },
     risk.length ? t('return.risk_done', { date: fmtDate(latestRisk) || t('app.unknown') }) : t('return.risk_missing')));
   const related = all.filter(s => ['RiskAssessment', 'Return', 'Reintegration'].includes(s.snd_ServiceType));
-  panel.appendChild(itemsTable(reg.services, related, SERVICE_COLUMNS, v, orgs, { className: 'returns' }));
+  panel.appendChild(itemsTable(reg.services, related, SERVICE_COLUMNS, v, orgs, { className: 'returns',
+    actions: canEditItems(kase) ? it => itemActions({ kase, reg, v }, 'services', all.indexOf(it) + 1, it, SERVICE_COLUMNS, 'return') : null }));
   if (!(kase.access === 'write' && can('case_update'))) return;
   const cols = ['snd_ServiceStart', 'snd_ServiceProvider', 'snd_ServiceMode', 'snd_ServiceNotes'];
   panel.appendChild(itemForm(kase, reg.services, cols, v, 'services', t('return.risk_add'),
@@ -441,7 +531,8 @@ function events({ kase, c, reg, v, orgs, panel }) {
   panel.appendChild(h('p', { class: 'hint' }, t('events.intro')));
   const g = reg.events;
   const cols = g.fields.map(f => f.name);
-  panel.appendChild(itemsTable(g, c.events, ['hte_Type', 'hte_Date', 'hte_Country', 'hte_State', 'hte_City', 'hte_Description'], v, orgs, { className: 'events' }));
+  panel.appendChild(itemsTable(g, c.events, ['hte_Type', 'hte_Date', 'hte_Country', 'hte_State', 'hte_City', 'hte_Description'], v, orgs, { className: 'events',
+    actions: canEditItems(kase) ? (it, i) => itemActions({ kase, reg, v }, 'events', i + 1, it, cols, 'events') : null }));
   if (kase.access === 'write' && can('case_update')) {
     panel.appendChild(itemForm(kase, g, cols, v, 'events', t('events.add'), { title: t('events.add'), tab: 'events' }).el);
   }
@@ -451,7 +542,8 @@ function perpetrators({ kase, c, reg, v, orgs, panel }) {
   panelTitle(panel, 'perps.title');
   const g = reg.perpetrators;
   const cols = g.fields.map(f => f.name);
-  panel.appendChild(itemsTable(g, c.perpetrators, ['snd_PerpetratorKind', 'per_RoleInProcess', 'snd_PerpetratorName', 'snd_PerpetratorSex', 'snd_PerpetratorAgeBroad', 'snd_PerpetratorCitizenship', 'snd_PerpetratorIsOfficial', 'per_Organisation'], v, orgs, { className: 'perpetrators' }));
+  panel.appendChild(itemsTable(g, c.perpetrators, ['snd_PerpetratorKind', 'per_RoleInProcess', 'snd_PerpetratorName', 'snd_PerpetratorSex', 'snd_PerpetratorAgeBroad', 'snd_PerpetratorCitizenship', 'snd_PerpetratorIsOfficial', 'per_Organisation'], v, orgs, { className: 'perpetrators',
+    actions: canEditItems(kase) ? (it, i) => itemActions({ kase, reg, v }, 'perpetrators', i + 1, it, cols, 'perpetrators') : null }));
   if (kase.access === 'write' && can('case_update')) {
     panel.appendChild(itemForm(kase, g, cols, v, 'perpetrators', t('perps.add'), { title: t('perps.add'), tab: 'perpetrators' }).el);
   }
@@ -461,10 +553,12 @@ function comments({ kase, c, reg, v, orgs, panel }) {
   panelTitle(panel, 'comments.title');
   const items = c.comments || [];
   if (!items.length) panel.appendChild(h('p', { class: 'muted' }, t('app.none_yet')));
-  panel.appendChild(h('ol', { class: 'comments' }, items.map(it => h('li', { class: 'comment' },
+  panel.appendChild(h('ol', { class: 'comments' }, items.map((it, i) => h('li', { class: 'comment', 'data-item': i + 1 },
     h('p', { class: 'comment-meta' }, it.snd_CommentDate ? h('time', { datetime: it.snd_CommentDate }, fmtDate(it.snd_CommentDate)) : null,
       it.snd_CommentAuthor ? [' · ', ltr(it.snd_CommentAuthor)] : null),
-    h('p', { class: 'prose', dir: 'auto' }, it.cco_CaseComment || '')))));
+    h('p', { class: 'prose', dir: 'auto' }, it.cco_CaseComment || ''),
+    canEditComment(kase, it) ? itemActions({ kase, reg, v }, 'comments', i + 1, it, ['cco_CaseComment'], 'comments',
+      { host: 'li', options: { cco_CaseComment: { rows: 4 } } }) : null))));
   if (canAddNotes(kase)) {
     panel.appendChild(itemForm(kase, reg.comments, ['cco_CaseComment', 'snd_CommentDate'], v, 'comments', t('comments.add'),
       { title: t('comments.add'), tab: 'comments', options: { cco_CaseComment: { rows: 4 } } }).el);

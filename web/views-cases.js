@@ -217,10 +217,19 @@ export async function viewIncoming(el, params, query) {
   } },
   h('label', { for: 'ref-status' }, t('referral.status_filter')),
   h('select', { id: 'ref-status', name: 'status' }, v.referral_status.map(x =>
-    h('option', { value: x.code, selected: x.code === status }, x[currentLang()] || x.en))),
+    h('option', { value: x.code, selected: x.code === status }, x[currentLang()] || x.en)),
+  h('option', { value: 'all', selected: status === 'all' }, t('referral.status_all'))),
   h('button', { type: 'submit', class: 'btn secondary' }, t('cases.apply')));
   el.appendChild(filter);
-  const r = await api('GET', '/api/v1/referrals/incoming?status=' + encodeURIComponent(status));
+  const cursor = query.get('cursor');
+  const r = await api('GET', '/api/v1/referrals/incoming?status=' + encodeURIComponent(status) +
+    (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+  // a supervisor chooses who takes an accepted referral on (default: the
+  // one the sender named when they are in the team, else the supervisor)
+  let team = null;
+  if (can('team_view') && r.referrals.some(x => (x.snd_ReferralStatus || 'Pending') === 'Pending')) {
+    try { team = (await api('GET', '/api/v1/team')).members; } catch (e) { team = null; }
+  }
   const area = h('div', { 'aria-live': 'polite' });
   el.appendChild(area);
   if (!r.referrals.length) { area.appendChild(h('p', null, t('referral.none'))); return; }
@@ -232,13 +241,16 @@ export async function viewIncoming(el, params, query) {
       h('th', { scope: 'col' }, fieldLabel('cas_OutgoingReferralDate')),
       h('th', { scope: 'col' }, fieldLabel('cas_ReasonForOutgoingReferral')),
       h('th', { scope: 'col' }, fieldLabel('snd_ReferralStatus')),
+      h('th', { scope: 'col' }, t('referral.decided')),
       h('th', { scope: 'col' }, t('users.actions')))),
     h('tbody', null, r.referrals.map(ref => {
       const actions = h('td', { class: 'row-actions' });
+      let worker = null;
       const decide = async (what) => {
+        const body = what === 'accept' && worker && worker.value ? { caseworker: worker.value } : {};
         clear(actions);
         try {
-          await api('POST', `/api/v1/referrals/${encodeURIComponent(ref.id)}/${what}`, {});
+          await api('POST', `/api/v1/referrals/${encodeURIComponent(ref.id)}/${what}`, body);
           flash(t(what === 'accept' ? 'referral.accepted' : 'referral.declined', { id: ref.id }));
           if (what === 'accept') go(`/cases/${encodeURIComponent(ref.case.snd_CaseRef)}`);
           else go('/referrals?status=' + encodeURIComponent(status), { replace: true });
@@ -246,21 +258,40 @@ export async function viewIncoming(el, params, query) {
           actions.appendChild(errorBox(e));
         }
       };
-      if ((ref.snd_ReferralStatus || 'Pending') === 'Pending') {
+      if ((ref.snd_ReferralStatus || 'Pending') === 'Pending' && !ref.ended) {
+        if (team && team.length) {
+          const named = team.some(m => m.username === ref.cas_ReferredPrimaryCaseWorker) ? ref.cas_ReferredPrimaryCaseWorker : ctx.me.username;
+          const wid = 'cw-' + ref.id.replace(/[^A-Za-z0-9]/g, '-');
+          worker = h('select', { id: wid, name: 'caseworker', 'data-caseworker-for': ref.id },
+            team.map(m => h('option', { value: m.username, selected: m.username === named },
+              m.username === ctx.me.username ? t('referral.caseworker_me', { name: m.display_name || m.username })
+                : `${m.display_name || m.username} (${m.username})`)));
+          actions.appendChild(h('div', { class: 'field compact' }, h('label', { for: wid }, t('referral.caseworker')), worker));
+        }
         actions.appendChild(h('button', { type: 'button', class: 'btn primary small', onclick: () => decide('accept'),
           'aria-label': `${t('referral.accept')} ${ref.id}` }, t('referral.accept')));
         actions.appendChild(h('button', { type: 'button', class: 'btn secondary small', onclick: () => decide('decline'),
           'aria-label': `${t('referral.decline')} ${ref.id}` }, t('referral.decline')));
-      } else if (ref.snd_ReferralStatus === 'Accepted') {
+      } else if (ref.snd_ReferralStatus === 'Accepted' && ref.case) {
         actions.appendChild(caseLink(ref.case.snd_CaseRef));
       }
-      return h('tr', { 'data-referral': ref.id },
-        h('th', { scope: 'row' }, h('a', { href: `/cases/${encodeURIComponent(ref.case.snd_CaseRef)}`, class: 'ref' }, ltr(ref.id))),
+      // a declined or withdrawn referral (or one whose consent has ended)
+      // arrives without the person: its id, sender, dates and status only
+      return h('tr', { 'data-referral': ref.id, 'data-ended': ref.ended ? '1' : null },
+        h('th', { scope: 'row' }, ref.case ? h('a', { href: `/cases/${encodeURIComponent(ref.case.snd_CaseRef)}`, class: 'ref' }, ltr(ref.id)) : ltr(ref.id)),
         h('td', null, orgName(orgs, ref.from)),
-        h('td', null, personName(ref.case) ? h('bdi', null, personName(ref.case)) : h('span', { class: 'muted' }, t('app.unknown'))),
+        h('td', null, ref.case ? (personName(ref.case) ? h('bdi', null, personName(ref.case)) : h('span', { class: 'muted' }, t('app.unknown')))
+          : h('span', { class: 'muted' }, t('referral.ended'))),
         h('td', null, fmtDate(ref.cas_OutgoingReferralDate)),
         h('td', null, labelOf(v.referral_reason, ref.cas_ReasonForOutgoingReferral)),
         h('td', null, labelOf(v.referral_status, ref.snd_ReferralStatus || 'Pending')),
+        h('td', null, ref.snd_ReferralDecisionDate ? fmtDate(ref.snd_ReferralDecisionDate) : ''),
         actions);
     })))));
+  // 50 a page, in the order the cases were registered: the next page
+  if (r.next_cursor) {
+    const p = new URLSearchParams({ status, cursor: r.next_cursor });
+    area.appendChild(h('nav', { class: 'pager' },
+      h('a', { class: 'btn secondary', href: '/referrals?' + p, rel: 'next', 'data-next': '1' }, t('cases.next'))));
+  }
 }

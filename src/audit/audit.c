@@ -10,6 +10,7 @@
 
 #include "crypto/crypto.h"
 
+#include <ctype.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,6 +148,8 @@ struct verify_ctx {
 	struct audit_verify_result *r;
 	char prev[CRYPTO_HASH_HEX];
 	int64_t expect_id;
+	int64_t anchor_id;                 /* 0: no anchor */
+	char anchor_seen[CRYPTO_HASH_HEX]; /* the hash of row anchor_id, once verified */
 };
 
 static int verify_row(const struct audit_row *row, void *vctx)
@@ -173,21 +176,62 @@ static int verify_row(const struct audit_row *row, void *vctx)
 	}
 	snprintf(v->prev, sizeof(v->prev), "%s", row->hash);
 	snprintf(v->r->head, sizeof(v->r->head), "%s", row->hash);
+	if (row->id == v->anchor_id)
+		snprintf(v->anchor_seen, sizeof(v->anchor_seen), "%s", row->hash);
 	v->expect_id++;
 	return 0;
 }
 
 int audit_verify(struct storage *st, struct audit_verify_result *r, struct sanad_error *err)
 {
+	return audit_verify_anchored(st, 0, NULL, r, err);
+}
+
+int audit_verify_anchored(struct storage *st, int64_t anchor_count, const char *anchor_hash,
+			  struct audit_verify_result *r, struct sanad_error *err)
+{
 	struct verify_ctx v;
 	int rc;
 	memset(r, 0, sizeof(*r));
+	memset(&v, 0, sizeof(v));
 	v.r = r;
 	v.expect_id = 1;
+	v.anchor_id = anchor_hash ? anchor_count : 0;
 	snprintf(v.prev, sizeof(v.prev), "%s", ZERO_HASH);
 	rc = storage_audit_each(st, verify_row, &v, err);
 	if (rc < 0)
 		return rc;
+	if (r->first_bad || !v.anchor_id)
+		return 0;
+	/* a chain that verifies may still have been cut back, or rewritten
+	 * from some row on with fresh hashes: only a head recorded elsewhere
+	 * shows that */
+	if (r->rows < anchor_count) {
+		snprintf(r->reason, sizeof(r->reason),
+			 "the trail has %lld records, fewer than the %lld of the anchor: records were removed",
+			 (long long)r->rows, (long long)anchor_count);
+		r->first_bad = r->rows + 1;
+	} else if (ascii_strcasecmp(v.anchor_seen, anchor_hash)) {
+		snprintf(r->reason, sizeof(r->reason),
+			 "record %lld is not the one anchored (its hash is %.16s..., the anchor's %.16s...): the "
+			 "trail was rewritten", (long long)anchor_count, v.anchor_seen, anchor_hash);
+		r->first_bad = anchor_count;
+	}
+	return 0;
+}
+
+int audit_parse_anchor(const char *text, int64_t *count, char hash[65], struct sanad_error *err)
+{
+	const char *colon = text ? strrchr(text, ':') : NULL;
+	size_t n = colon ? (size_t)(colon - text) : 0;
+	if (!colon || n != 64 || parse_int64(colon + 1, 0, INT64_MAX, count))
+		return sanad_error_set(err, SANAD_EINVAL, "--anchor: give HASH:COUNT as 'sanad audit head' prints it "
+				       "(64 hex digits, a colon, the number of records)");
+	for (size_t i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)text[i]))
+			return sanad_error_set(err, SANAD_EINVAL, "--anchor: '%.64s' is not 64 hex digits", text);
+	memcpy(hash, text, 64);
+	hash[64] = '\0';
 	return 0;
 }
 

@@ -62,6 +62,15 @@ struct audit_verify_result {
 /* Recompute the chain.  Returns 0 after a complete check whatever it found
  * (look at r->first_bad), or an error if the table cannot be read. */
 int audit_verify(struct storage *st, struct audit_verify_result *r, struct sanad_error *err);
+/* The same, and the trail must still extend an anchor: a head (hash of the
+ * last record and the number of records) that an administrator recorded
+ * elsewhere ('sanad audit head').  A trail cut back below the anchor, or
+ * rewritten with fresh hashes up to it, verifies on its own but fails here
+ * (first_bad and reason say how).  anchor_hash NULL: no anchor. */
+int audit_verify_anchored(struct storage *st, int64_t anchor_count, const char *anchor_hash,
+			  struct audit_verify_result *r, struct sanad_error *err);
+/* Parse an anchor "HASH:COUNT" (64 hex digits). */
+int audit_parse_anchor(const char *text, int64_t *count, char hash[65], struct sanad_error *err);
 
 /* Browse: rows matching q (storage.h struct audit_query), newest first.
  * *rows is new: release each (audit_row_release), then free the array. */

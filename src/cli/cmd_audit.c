@@ -7,36 +7,52 @@
 #include <string.h>
 
 const char usage_audit[] =
-	"usage: sanad audit verify\n"
+	"usage: sanad audit verify [--anchor HASH:COUNT]\n"
+	"       sanad audit head\n"
 	"       sanad audit list [--org CODE] [--case REF] [--actor NAME] [--limit N]\n"
 	"\n"
 	"verify  recompute the hash chain of the audit trail.  Prints the number of\n"
-	"        records and the hash of the last one (keep it elsewhere: a later\n"
-	"        verify that does not reach it shows the trail was cut or rewritten).\n"
-	"        Exits 1 naming the first record that was altered, removed or\n"
-	"        inserted.\n"
+	"        records and the hash of the last one.  Exits 1 naming the first\n"
+	"        record that was altered, removed or inserted.  With --anchor (a\n"
+	"        head printed earlier by 'sanad audit head'), the trail must also\n"
+	"        still extend that head: cutting the trail back, or rewriting it\n"
+	"        with fresh hashes, passes the chain check but fails this one.\n"
+	"head    verify the chain, then print its head as HASH:COUNT, for an\n"
+	"        administrator to record outside this machine (a ticket, a signed\n"
+	"        e-mail, paper) and give to a later 'verify --anchor'.\n"
 	"list    the newest records first (100 unless --limit N), one per line:\n"
 	"        id, time (UTC), actor, organisation, action, case, detail.\n"
 	"        --org, --case and --actor keep only the matching records.\n";
 
 int cmd_audit(int argc, char **argv, struct cli_context *ctx)
 {
-	static const char *const opts[] = { "org=", "case=", "actor=", "limit=", NULL };
+	static const char *const opts[] = { "org=", "case=", "actor=", "limit=", "anchor=", NULL };
 	struct sanad_error err = { 0 };
 	char **pos;
 	int npos, rc;
 
 	if ((rc = cli_parse("audit", argc, argv, opts, &pos, &npos)))
 		return rc;
-	if (npos != 1 || (strcmp(pos[0], "verify") && strcmp(pos[0], "list"))) {
-		fprintf(stderr, "sanad audit: say 'verify' or 'list' (see 'sanad audit --help')\n");
+	if (npos != 1 || (strcmp(pos[0], "verify") && strcmp(pos[0], "list") && strcmp(pos[0], "head"))) {
+		fprintf(stderr, "sanad audit: say 'verify', 'head' or 'list' (see 'sanad audit --help')\n");
 		free(pos);
 		return 2;
 	}
-	if (!strcmp(pos[0], "verify")) {
+	if (!strcmp(pos[0], "verify") || !strcmp(pos[0], "head")) {
 		struct audit_verify_result r;
+		const char *anchor = cli_option(argc, argv, "anchor");
+		int head = !strcmp(pos[0], "head");
+		char hash[65];
+		int64_t count = 0;
 		free(pos);
-		if (audit_verify(ctx->st, &r, &err)) {
+		if (anchor && (head || audit_parse_anchor(anchor, &count, hash, &err))) {
+			if (head)
+				fprintf(stderr, "sanad audit: --anchor goes with 'verify'\n");
+			else
+				cli_error("audit", &err);
+			return 2;
+		}
+		if (audit_verify_anchored(ctx->st, count, anchor ? hash : NULL, &r, &err)) {
 			cli_error("audit", &err);
 			return 1;
 		}
@@ -45,8 +61,14 @@ int cmd_audit(int argc, char **argv, struct cli_context *ctx)
 				(long long)r.first_bad, r.reason);
 			return 1;
 		}
-		printf("audit trail intact: %lld records, last hash %s\n", (long long)r.rows,
-		       r.head[0] ? r.head : "(none)");
+		if (head) {
+			/* an empty trail has the chain's starting hash */
+			printf("%s:%lld\n", r.head[0] ? r.head : "0000000000000000000000000000000000000000000000000000000000000000",
+			       (long long)r.rows);
+			return 0;
+		}
+		printf("audit trail intact: %lld records, last hash %s%s\n", (long long)r.rows,
+		       r.head[0] ? r.head : "(none)", anchor ? "; it extends the anchor" : "");
 		return 0;
 	}
 	free(pos);

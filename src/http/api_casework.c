@@ -377,3 +377,192 @@ void api_case_handover(struct http_ctx *c)
 		return;
 	case_change(c, handover, (void *)to, AUDIT_HANDOVER, NULL, 200);
 }
+
+/* ---- changing and removing items of the repeating groups ----
+ *
+ * PATCH and DELETE /api/v1/cases/{ref}/{group}/{n}: n is the item's number
+ * (from 1) in the order the case shows.  Rules a careful caseworker expects:
+ *   - only the owning organisation (write access) changes or removes items;
+ *     a receiving organisation adds its services, comments and plans but
+ *     does not rewrite the sender's record;
+ *   - a comment is changed or removed only by its author or a supervisor,
+ *     and keeps its author and date: it is what that person wrote;
+ *   - a consent item is never changed or removed: giving and revoking are
+ *     new items, so the history of what the person agreed to stays whole;
+ *   - a referral item changes only through the referral workflow (accept,
+ *     decline, and withdrawal by revoking the consent);
+ *   - a change goes through the same validation as an addition (the return
+ *     rule included: removing the risk assessment a return rests on is
+ *     refused); the stage never moves back.
+ * Removing an item closes the gap: later items move up one number and keep
+ * their order.  A client should send If-Match, so that an item number read
+ * before someone else's removal cannot hit the wrong item (409 instead). */
+
+struct item_op {
+	enum group_id g;
+	size_t index;      /* from 0 */
+	json_t *fields;    /* PATCH: the changes; NULL: remove */
+};
+
+static int item_group(struct http_ctx *c, struct item_op *op)
+{
+	const char *name = http_param(c, "group"), *n = http_param(c, "n");
+	int64_t num;
+	op->g = GROUP_CASE;
+	for (int g = 1; g < GROUP_COUNT; g++)
+		if (!strcmp(domain_group((enum group_id)g)->name, name))
+			op->g = (enum group_id)g;
+	if (op->g == GROUP_CASE) {
+		reply_error(c, 404, "not_found", "no repeating group '%.40s' (events, services, comments, "
+			    "support_plans, consents, referrals, perpetrators)", name);
+		return -1;
+	}
+	if (op->g == GROUP_CONSENT) {
+		reply_error(c, 409, "item_immutable",
+			    "a consent item is never changed or removed, so the history of what the person agreed "
+			    "to stays whole: record a new consent item (snd_ConsentGiven false revokes)");
+		return -1;
+	}
+	if (op->g == GROUP_REFERRAL) {
+		reply_error(c, 409, "item_immutable",
+			    "a referral changes only through its workflow: the receiver accepts or declines it, and "
+			    "revoking the Referral consent withdraws it");
+		return -1;
+	}
+	if (parse_int64(n, 1, 100000, &num)) {
+		reply_error(c, 404, "not_found", "%s: no item '%.20s' (items are numbered from 1)",
+			    domain_group(op->g)->name, n);
+		return -1;
+	}
+	op->index = (size_t)num - 1;
+	return 0;
+}
+
+/* Every Return service still has its risk assessment before it. */
+static int returns_still_assessed(struct http_ctx *c, const struct case_record *kase)
+{
+	for (size_t k = 0; k < kase->child[GROUP_SERVICE].count; k++)
+		if (case_check_return(c, kase, &kase->child[GROUP_SERVICE].items[k]))
+			return -1;
+	return 0;
+}
+
+static void record_free_values(struct record *r, enum group_id g)
+{
+	for (int i = 0; i < domain_group(g)->nfields; i++)
+		free(r->value[i]);
+	free(r->value);
+	r->value = NULL;
+}
+
+static int item_change(struct http_ctx *c, struct case_record *kase, void *arg, char **detail)
+{
+	struct item_op *op = arg;
+	const struct group_def *gd = domain_group(op->g);
+	struct record_list *l = &kase->child[op->g];
+	struct record *rec;
+	char buf[1100];
+
+	if (op->index >= l->count) {
+		reply_error(c, 404, "not_found", "%s: case %s has no item %zu", gd->name, case_get(kase, "snd_CaseRef"),
+			    op->index + 1);
+		return -1;
+	}
+	rec = &l->items[op->index];
+	if (op->g == GROUP_COMMENT && c->user.role != ROLE_SUPERVISOR) {
+		const char *author = rec->value[domain_field_index(GROUP_COMMENT, "snd_CommentAuthor")];
+		if (!author || strcmp(author, c->user.username)) {
+			reply_error(c, 403, "forbidden", "comments item %zu was written by %.64s: only its author or a "
+				    "supervisor changes or removes it", op->index + 1, author ? author : "someone else");
+			return -1;
+		}
+	}
+	if (!op->fields) {
+		record_free_values(rec, op->g);
+		memmove(rec, rec + 1, (l->count - op->index - 1) * sizeof(*rec));
+		l->count--;
+		if (op->g == GROUP_SERVICE && returns_still_assessed(c, kase))
+			return -1;
+		snprintf(buf, sizeof(buf), "%s item %zu removed", gd->name, op->index + 1);
+	} else {
+		static const char *const comment_fixed[] = { "snd_CommentAuthor", "snd_CommentDate", NULL };
+		unsigned char *set = xcalloc((size_t)gd->nfields, 1);
+		struct strbuf names = STRBUF_INIT;
+		const char *key;
+		json_t *v;
+		json_object_foreach(op->fields, key, v) {
+			for (int k = 0; op->g == GROUP_COMMENT && comment_fixed[k]; k++)
+				if (!strcmp(key, comment_fixed[k])) {
+					reply_error(c, 400, "invalid", "%s: a comment keeps its author and date", key);
+					free(set);
+					return -1;
+				}
+		}
+		if (case_apply_fields(c, rec, op->g, op->fields, NULL, set)) {
+			free(set);
+			return -1;
+		}
+		if (op->g == GROUP_SERVICE) {
+			const char *type = rec->value[domain_field_index(GROUP_SERVICE, "snd_ServiceType")];
+			if (returns_still_assessed(c, kase)) {
+				free(set);
+				return -1;
+			}
+			if (type && (!strcmp(type, "Return") || !strcmp(type, "Reintegration")))
+				case_advance_stage(kase, "ReturnedReintegrated");
+		}
+		/* the audit names the fields changed, never their values */
+		for (int i = 0; i < gd->nfields; i++)
+			if (set[i])
+				strbuf_addf(&names, "%s%s", names.len ? "," : "", gd->fields[i].name);
+		snprintf(buf, sizeof(buf), "%s item %zu changed: fields %.900s", gd->name, op->index + 1,
+			 strbuf_str(&names));
+		strbuf_release(&names);
+		free(set);
+	}
+	*detail = xstrdup(buf);
+	return 0;
+}
+
+void api_case_item_update(struct http_ctx *c)
+{
+	struct item_op op;
+	json_t *fields;
+	if (item_group(c, &op))
+		return;
+	fields = json_deep_copy(c->req->json);
+	json_object_del(fields, "version");
+	if (!json_object_size(fields)) {
+		json_decref(fields);
+		reply_error(c, 400, "invalid", "give the fields of %s item %zu to change", domain_group(op.g)->name,
+			    op.index + 1);
+		return;
+	}
+	{
+		/* a misspelt key is refused before anything is loaded or locked */
+		const char *key;
+		json_t *v;
+		json_object_foreach(fields, key, v) {
+			if (domain_field_index(op.g, key) < 0) {
+				reply_error(c, 400, "invalid", "'%.60s' is not a field of %s", key, domain_group(op.g)->name);
+				json_decref(fields);
+				http_response_error_item(c->resp, domain_group(op.g)->name, (long)op.index + 1);
+				return;
+			}
+		}
+	}
+	op.fields = fields;
+	case_change(c, item_change, &op, AUDIT_UPDATE, NULL, 200);
+	json_decref(fields);
+	http_response_error_item(c->resp, domain_group(op.g)->name, (long)op.index + 1);
+}
+
+void api_case_item_delete(struct http_ctx *c)
+{
+	static const char *const keys[] = { "version", NULL };
+	struct item_op op;
+	if (body_only(c, keys) || item_group(c, &op))
+		return;
+	op.fields = NULL;
+	case_change(c, item_change, &op, AUDIT_UPDATE, NULL, 200);
+}

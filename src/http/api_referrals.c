@@ -110,22 +110,60 @@ struct incoming_ctx {
 	int full;
 };
 
+/* A referral that has ended for the receiver (declined, or withdrawn when
+ * the consent was revoked before a decision): what the receiver itself
+ * decided or was told, and nothing of the person — no case summary, no
+ * details text, no names. */
+static const char *const ended_fields[] = { "cas_ReferredOrganisation", "cas_ReferredPrimaryCaseWorker",
+					    "cas_ReasonForOutgoingReferral", "cas_OutgoingReferralDate",
+					    "snd_ReferralStatus", "snd_ReferralDecisionDate", NULL };
+
+static json_t *referral_ended_json(const struct case_record *kase, size_t k)
+{
+	const struct record *r = &kase->child[GROUP_REFERRAL].items[k];
+	json_t *o = json_object();
+	char id[240];
+	snprintf(id, sizeof(id), "%.200s.%zu", case_get(kase, "snd_CaseRef"), k + 1);
+	json_object_set_new(o, "id", json_string(id));
+	json_object_set_new(o, "from", json_string(case_get(kase, "snd_Organisation")));
+	for (int j = 0; ended_fields[j]; j++) {
+		int i = domain_field_index(GROUP_REFERRAL, ended_fields[j]);
+		if (r->value[i])
+			json_object_set_new(o, ended_fields[j], json_string(r->value[i]));
+	}
+	json_object_set_new(o, "ended", json_true());
+	return o;
+}
+
 static int incoming_row(const struct case_record *kase, void *arg)
 {
 	struct incoming_ctx *ic = arg;
 	struct http_ctx *c = ic->c;
 	int to_i = domain_field_index(GROUP_REFERRAL, "cas_ReferredOrganisation");
 	int st_i = domain_field_index(GROUP_REFERRAL, "snd_ReferralStatus");
-	if (policy_case_access(&c->pu, kase) == ACCESS_NONE)
-		return 0; /* consent revoked, or addressed to a colleague only */
+	int cw_i = domain_field_index(GROUP_REFERRAL, "cas_ReferredPrimaryCaseWorker");
+	enum case_access access = policy_case_access(&c->pu, kase);
 	for (size_t k = 0; k < kase->child[GROUP_REFERRAL].count; k++) {
 		const struct record *r = &kase->child[GROUP_REFERRAL].items[k];
 		const char *status = r->value[st_i] ? r->value[st_i] : "Pending";
+		int live = !strcmp(status, "Pending") || !strcmp(status, "Accepted");
 		if (!r->value[to_i] || ascii_strcasecmp(r->value[to_i], c->user.org_code))
 			continue;
 		if (ic->status && strcmp(status, ic->status))
 			continue;
-		json_array_append_new(ic->rows, referral_json(c, kase, k));
+		/* policy's rule for the referrals a colleague may see, for ended
+		 * ones too: in an own_cases_only organisation a caseworker sees
+		 * those naming them */
+		if (c->pu.role == ROLE_CASEWORKER && c->pu.own_cases_only &&
+		    (!r->value[cw_i] || strcmp(r->value[cw_i], c->user.username)))
+			continue;
+		if (live && access == ACCESS_NONE)
+			continue; /* the consent it rested on was revoked: the sharing stops */
+		if (live)
+			json_array_append_new(ic->rows, referral_json(c, kase, k));
+		else
+			/* declined and withdrawn ones stay in the list, without the person */
+			json_array_append_new(ic->rows, referral_ended_json(kase, k));
 		ic->count++;
 	}
 	ic->last_id = kase->id;
@@ -232,21 +270,56 @@ static int decide(struct http_ctx *c, struct case_record *kase, void *arg, char 
 		free(r->value[cw_i]);
 		r->value[cw_i] = xstrdup(d->caseworker ? d->caseworker : c->user.username);
 	}
-	snprintf(buf, sizeof(buf), "referral %zu %s by %.64s", c->item + 1, d->status, c->user.org_code);
+	if (!strcmp(d->status, "Accepted"))
+		snprintf(buf, sizeof(buf), "referral %zu %s by %.64s, caseworker %.64s", c->item + 1, d->status,
+			 c->user.org_code, r->value[cw_i] ? r->value[cw_i] : "-");
+	else
+		snprintf(buf, sizeof(buf), "referral %zu %s by %.64s", c->item + 1, d->status, c->user.org_code);
 	*detail = xstrdup(buf);
+	return 0;
+}
+
+/* The caseworker an accepted referral is given to: the caller, or (a
+ * supervisor's choice) an active caseworker or supervisor of the caller's
+ * organisation.  A caseworker accepts for themselves only. */
+static int check_caseworker(struct http_ctx *c, const char *name)
+{
+	struct auth_user u = { 0 };
+	struct sanad_error err = { 0 };
+	int ok;
+	if (!strcmp(name, c->user.username))
+		return 0;
+	if (c->user.role != ROLE_SUPERVISOR) {
+		reply_error(c, 403, "forbidden", "caseworker: a caseworker accepts a referral for themselves; a "
+			    "supervisor chooses another caseworker");
+		return -1;
+	}
+	ok = !auth_user_get(c->st, name, &u, &err) && !u.disabled &&
+	     (u.role == ROLE_CASEWORKER || u.role == ROLE_SUPERVISOR) && u.org_code && c->user.org_code &&
+	     !strcmp(u.org_code, c->user.org_code);
+	auth_user_release(&u);
+	if (!ok) {
+		reply_error(c, 400, "invalid", "caseworker: '%.64s' is not an active caseworker or supervisor of %.64s",
+			    name, c->user.org_code ? c->user.org_code : "your organisation");
+		return -1;
+	}
 	return 0;
 }
 
 static void referral_decide(struct http_ctx *c, const char *status)
 {
-	static const char *const keys[] = { "caseworker", NULL };
+	static const char *const accept_keys[] = { "caseworker", NULL };
+	static const char *const decline_keys[] = { NULL };
 	struct decision d = { status, NULL };
 	int bad = 0;
-	if (body_only(c, keys))
+	int accept = !strcmp(status, "Accepted");
+	if (body_only(c, accept ? accept_keys : decline_keys))
 		return;
-	d.caseworker = body_string(c, "caseworker", 0, &bad);
-	if (bad)
-		return;
+	if (accept) {
+		d.caseworker = body_string(c, "caseworker", 0, &bad);
+		if (bad || (d.caseworker && check_caseworker(c, d.caseworker)))
+			return;
+	}
 	case_change(c, decide, &d, AUDIT_REFERRAL, NULL, 200);
 }
 

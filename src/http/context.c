@@ -101,8 +101,15 @@ int audit_as_caller(struct http_ctx *c, const char *action, const char *case_ref
 		    struct sanad_error *err)
 {
 	struct sanad_error local = { 0 };
-	int rc = audit_append(c->st, c->signed_in ? c->user.username : "anonymous",
-			      c->signed_in ? c->user.org_code : NULL, action, case_ref, detail, err ? err : &local);
+	const char *actor = c->signed_in ? c->user.username : "anonymous";
+	const char *org = c->signed_in ? c->user.org_code : NULL;
+	int rc;
+	/* outside a change, the answer can wait for the record's commit
+	 * without holding this thread (server.c, audit_batch.c) */
+	if (!storage_in_transaction(c->st) && http_server_defer_audit(c->srv, actor, org, action, case_ref, detail))
+		return 0;
+	/* audit_batch.c: records outside a change share a commit with others */
+	rc = http_audit_append(c->st, actor, org, action, case_ref, detail, err ? err : &local);
 	if (rc)
 		fprintf(stderr, "sanad serve: audit %s failed: %s\n", action, (err ? err : &local)->message);
 	return rc;

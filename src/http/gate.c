@@ -249,7 +249,6 @@ static int gate_case(struct http_ctx *c)
 			    case_access_name(c->access), policy_action_name((enum policy_action)c->route->action));
 		return -1;
 	}
-	case_version(&c->kase, c->case_version);
 	return 0;
 }
 

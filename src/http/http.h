@@ -186,6 +186,10 @@ void http_response_json(struct http_response *resp, int status, json_t *json);
 /* Set status and the error envelope. */
 void http_response_error(struct http_response *resp, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* An error answer about item `item` of repeating group `group` (a route on
+ * one item): adds "group" and "item" to the envelope unless it names an
+ * item already.  Nothing for an answer that is not an error. */
+void http_response_error_item(struct http_response *resp, const char *group, long item);
 /* The headers every response carries: CSP without inline script, nosniff,
  * no referrer, no framing; API answers also Cache-Control: no-store. */
 void http_response_security_headers(struct http_response *resp);

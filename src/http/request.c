@@ -12,6 +12,9 @@
  */
 #include "http/http.h"
 
+#include "domain/domain.h"
+
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,15 +34,96 @@ int http_fail(struct http_error *e, int status, const char *code, const char *fm
 	return status;
 }
 
+/* The identifier at s ([A-Za-z_][A-Za-z0-9_]*), its length; 0 if none. */
+static size_t ident_len(const char *s)
+{
+	size_t n = 0;
+	if (!(isalpha((unsigned char)s[0]) || s[0] == '_'))
+		return 0;
+	while (isalnum((unsigned char)s[n]) || s[n] == '_')
+		n++;
+	return n;
+}
+
+/* A registry field (of any group) spelt exactly s[0..n). */
+static int is_registry_field(const char *s, size_t n)
+{
+	char name[80];
+	if (n >= sizeof(name))
+		return 0;
+	memcpy(name, s, n);
+	name[n] = '\0';
+	for (int g = 0; g < GROUP_COUNT; g++)
+		if (domain_field_index((enum group_id)g, name) >= 0)
+			return 1;
+	return 0;
+}
+
+/* Which input a 400 is about, from the message every validator writes in
+ * one shape ("GROUP item N: FIELD: ...", "FIELD: ...", "'key' is required",
+ * "unknown key 'key'", "param: ..."), so that a form marks that input
+ * instead of guessing from English words.  Adds "field" and, for an item,
+ * "group" and "item". */
+static void error_locate(json_t *o, const char *message)
+{
+	const char *p = message, *q;
+	size_t n;
+	n = ident_len(p);
+	if (n && !strncmp(p + n, " item ", 6) && isdigit((unsigned char)p[n + 6])) {
+		char group[40], *end;
+		long item = strtol(p + n + 6, &end, 10);
+		int known = 0;
+		snprintf(group, sizeof(group), "%.*s", (int)(n < 39 ? n : 39), p);
+		for (int g = 1; g < GROUP_COUNT; g++)
+			known |= !strcmp(domain_group((enum group_id)g)->name, group);
+		if (known && !strncmp(end, ": ", 2)) {
+			json_object_set_new(o, "group", json_string(group));
+			json_object_set_new(o, "item", json_integer(item));
+			p = end + 2;
+		}
+	}
+	/* in order: the field the message starts with ("FIELD: ...", "FIELD is
+	 * required"), a quoted key it starts with, a parameter it starts with
+	 * ("to: ..."), an unknown key, and last any field it names */
+	if ((n = ident_len(p)) && is_registry_field(p, n)) {
+		json_object_set_new(o, "field", json_stringn(p, n));
+		return;
+	}
+	if (p[0] == '\'' && (n = ident_len(p + 1)) && p[n + 1] == '\'') {
+		json_object_set_new(o, "field", json_stringn(p + 1, n));
+		return;
+	}
+	if ((n = ident_len(p)) && p[n] == ':') {
+		json_object_set_new(o, "field", json_stringn(p, n));
+		return;
+	}
+	if ((q = strstr(p, "key '")) && (n = ident_len(q + 5)) && q[5 + n] == '\'') {
+		json_object_set_new(o, "field", json_stringn(q + 5, n));
+		return;
+	}
+	for (q = p; *q; q++) {
+		if ((q == message || !(isalnum((unsigned char)q[-1]) || q[-1] == '_')) && (n = ident_len(q))) {
+			if (is_registry_field(q, n)) {
+				json_object_set_new(o, "field", json_stringn(q, n));
+				return;
+			}
+			q += n - 1;
+		}
+	}
+}
+
 json_t *http_error_json(const char *code, const char *message)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "error", json_string(code));
 	/* messages quote input; keep the envelope valid JSON even then */
-	if (utf8_valid(message, strlen(message), NULL))
+	if (utf8_valid(message, strlen(message), NULL)) {
 		json_object_set_new(o, "message", json_string(message));
-	else
+		if (!strcmp(code, "invalid") || !strcmp(code, "limit"))
+			error_locate(o, message);
+	} else {
 		json_object_set_new(o, "message", json_string("(message not valid UTF-8)"));
+	}
 	return o;
 }
 

@@ -105,3 +105,20 @@ void http_response_security_headers(struct http_response *resp)
 	else if (!http_response_header_get(resp, "Cache-Control"))
 		http_response_header(resp, "Cache-Control", "no-cache");
 }
+
+void http_response_error_item(struct http_response *resp, const char *group, long item)
+{
+	json_t *o;
+	if (resp->status < 400 || !resp->is_api || !resp->body.len)
+		return;
+	/* errors only: re-reading a small envelope is cheaper than threading the
+	 * item through every validator */
+	o = json_loadb(resp->body.buf, resp->body.len, 0, NULL);
+	if (!json_is_object(o) || !json_object_get(o, "error") || json_object_get(o, "item")) {
+		json_decref(o);
+		return;
+	}
+	json_object_set_new(o, "group", json_string(group));
+	json_object_set_new(o, "item", json_integer(item));
+	http_response_json(resp, resp->status, o);
+}

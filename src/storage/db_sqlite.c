@@ -219,6 +219,8 @@ fail:
 	return rc;
 }
 
+static void finalize_all(sqlite3_stmt **stmts, int n);
+
 void storage_close(struct storage *st)
 {
 	if (!st)
@@ -227,6 +229,9 @@ void storage_close(struct storage *st)
 	for (int g = 0; g < GROUP_COUNT; g++)
 		sqlite3_finalize(st->insert_child[g]);
 	sqlite3_finalize(st->org_by_code);
+	sqlite3_finalize(st->case_by_ref);
+	finalize_all(st->case_children, GROUP_COUNT);
+	finalize_all(st->hot, STORAGE_HOT_COUNT);
 	storage_crypto_close(st);
 	if (st->db) {
 		/* every statement must be finalised by now: a leftover one is a bug */
@@ -705,19 +710,23 @@ static void finalize_all(sqlite3_stmt **stmts, int n)
 int storage_case_get(struct storage *st, const char *ref, struct case_record *out,
 		     struct sanad_error *err)
 {
-	sqlite3_stmt *s, *child[GROUP_COUNT] = { 0 };
-	char *sql = case_select_sql("WHERE c.snd_CaseRef = ?");
-	int rc = prepare(st, sql, &s, err);
-	free(sql);
+	sqlite3_stmt *s;
+	int rc = 0;
 	case_record_init(out);
-	if (rc)
-		return rc;
+	if (!st->case_by_ref) { /* once per connection: every case read comes here */
+		char *sql = case_select_sql("WHERE c.snd_CaseRef = ?");
+		rc = prepare(st, sql, &st->case_by_ref, err);
+		free(sql);
+		if (rc)
+			return rc;
+	}
+	s = st->case_by_ref;
 	sqlite3_bind_text(s, 1, ref, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		case_record_release(out);
 		case_from_row(s, out);
-		rc = load_children(st, out, child, err);
+		rc = load_children(st, out, st->case_children, err);
 		if (!rc)
 			rc = storage_unseal_case(st, out, err);
 	} else if (rc == SQLITE_DONE) {
@@ -725,8 +734,8 @@ int storage_case_get(struct storage *st, const char *ref, struct case_record *ou
 	} else {
 		rc = db_error(st, err, "reading case");
 	}
-	sqlite3_finalize(s);
-	finalize_all(child, GROUP_COUNT);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
 	return rc;
 }
 
@@ -775,29 +784,63 @@ static void query_bind(sqlite3_stmt *s, const struct case_query *q)
 		sqlite3_bind_text(s, 9, q->referral_status, -1, SQLITE_TRANSIENT);
 }
 
+/* For one organisation's cases, in two steps: the matching ids in id
+ * order, then each whole row by id.  They come from the cases_owner index
+ * (org_id, cas_CaseOwner), which is not in id order: sorting whole rows
+ * meant decoding every case of the organisation for one page of 50 of the
+ * web list (170 ms at 18,000 cases; bench/http_load).  Sorting their ids
+ * alone reads only the index, and only the rows the caller visits are
+ * fetched.  Other walks (exports: every case) read the table in id order
+ * already and take the rows at once. */
 int storage_case_each(struct storage *st, const struct case_query *q, case_visit_fn fn, void *ctx,
 		      struct sanad_error *err)
 {
-	struct strbuf where = STRBUF_INIT;
-	sqlite3_stmt *s, *child[GROUP_COUNT] = { 0 };
-	char *sql;
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *walk, *row = NULL, *child[GROUP_COUNT] = { 0 };
+	char *row_sql;
+	int two_steps = q->org_code != NULL; /* walk gives ids, row the rows; else walk gives rows */
 	int rc;
 
-	query_where(q, &where);
-	strbuf_addstr(&where, " ORDER BY c.id");
+	if (two_steps) {
+		strbuf_addstr(&sql, "SELECT c.id FROM cases c JOIN organisation o ON o.id = c.org_id ");
+	} else {
+		/* the rows themselves, by the same statement shape as case_select_sql */
+		char *head = case_select_sql("");
+		strbuf_addstr(&sql, head);
+		free(head);
+	}
+	query_where(q, &sql);
+	strbuf_addstr(&sql, " ORDER BY c.id");
 	if (q->limit > 0)
-		strbuf_addf(&where, " LIMIT %lld", (long long)q->limit);
-	sql = case_select_sql(where.buf);
-	strbuf_release(&where);
-	rc = prepare(st, sql, &s, err);
-	free(sql);
+		strbuf_addf(&sql, " LIMIT %lld", (long long)q->limit);
+	rc = prepare(st, sql.buf, &walk, err);
+	strbuf_release(&sql);
 	if (rc)
 		return rc;
-	query_bind(s, q);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	if (two_steps) {
+		row_sql = case_select_sql("WHERE c.id = ?");
+		rc = prepare(st, row_sql, &row, err);
+		free(row_sql);
+		if (rc) {
+			sqlite3_finalize(walk);
+			return rc;
+		}
+	}
+	query_bind(walk, q);
+	while ((rc = sqlite3_step(walk)) == SQLITE_ROW) {
 		struct case_record c;
 		int stop;
-		case_from_row(s, &c);
+		if (two_steps) {
+			sqlite3_bind_int64(row, 1, sqlite3_column_int64(walk, 0));
+			if ((rc = sqlite3_step(row)) != SQLITE_ROW) {
+				rc = db_error(st, err, "reading cases");
+				goto out;
+			}
+			case_from_row(row, &c);
+			sqlite3_reset(row);
+		} else {
+			case_from_row(walk, &c);
+		}
 		if ((q->with_children && (rc = load_children(st, &c, child, err))) ||
 		    (rc = storage_unseal_case(st, &c, err))) {
 			case_record_release(&c);
@@ -812,7 +855,8 @@ int storage_case_each(struct storage *st, const struct case_query *q, case_visit
 	}
 	rc = rc == SQLITE_DONE ? 0 : db_error(st, err, "reading cases");
 out:
-	sqlite3_finalize(s);
+	sqlite3_finalize(walk);
+	sqlite3_finalize(row);
 	finalize_all(child, GROUP_COUNT);
 	return rc;
 }

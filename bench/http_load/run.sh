@@ -1,0 +1,165 @@
+#!/bin/sh
+# bench/http_load/run.sh: the server load benchmark of issue 4.  In one run,
+# on loopback, with wrk at a fixed concurrency:
+#
+#   sanad serve (a database of 100,000 demo cases)    the bare server (hello.c)
+#   GET /app.js (an embedded static asset)        vs  the same bytes
+#   GET /api/v1/cases?limit=50 (bearer token)     vs  a JSON body of the same size
+#   GET /api/v1/cases/{ref} (bearer token, cases  vs  a JSON body of the same size
+#       drawn at random from the caller's first 200)
+#
+# hello.c is compiled here from the same libmicrohttpd with the thread model
+# and daemon options of src/http/server.c.  Prints requests/s, p50 and p99
+# for each and the ratio sanad / bare.  The issue's goal: case reads at half
+# or more of the bare server's rate, p99 under 10 ms at 64 connections.
+#
+#   bench/http_load/run.sh [SANAD]        (default build/sanad)
+#
+# Environment: CONNECTIONS (64), THREADS (wrk threads, 2), DURATION (10s),
+# SERVER_THREADS (4, sanad's default), CASES (100000), BENCH_ORG (tadamon-mwc), BENCH_DB (a database
+# made by an earlier run, kept to save the 1-2 minutes the demo data takes;
+# created there when it does not exist).  Needs wrk (scripts/install-deps.sh
+# --all), cc and libmicrohttpd-dev.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+SANAD=${1:-${SANAD:-$root/build/sanad}}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+DURATION=${DURATION:-10s}
+SERVER_THREADS=${SERVER_THREADS:-4}
+CASES=${CASES:-100000}
+PER_IP=$((CONNECTIONS * 2)) # both servers: more than wrk opens from one address
+
+command -v wrk > /dev/null || { echo "http_load: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+[ -x "$SANAD" ] || { echo "http_load: no sanad binary at $SANAD (run make)" >&2; exit 1; }
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/sanad-http-load.XXXXXX")
+PIDS=
+cleanup() {
+	for p in $PIDS; do kill "$p" 2> /dev/null || true; wait "$p" 2> /dev/null || true; done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+cc -O2 -std=c11 -D_DEFAULT_SOURCE -o "$T/hello" "$here/hello.c" -lmicrohttpd
+
+DB=${BENCH_DB:-$T/bench.sanad}
+if [ ! -f "$DB" ]; then
+	echo "making $CASES demo cases in $DB ..." >&2
+	"$SANAD" init --db "$DB" > /dev/null
+	"$SANAD" demo --db "$DB" --cases "$CASES" --seed 1 > /dev/null
+fi
+# a supervisor of the demo's largest organisation reads its cases
+ORG=${BENCH_ORG:-tadamon-mwc}
+printf 'a long enough bench password\n' > "$T/pw"
+USER=bench.$$
+"$SANAD" user add --db "$DB" --username "$USER" --role supervisor --org "$ORG" --password-file "$T/pw" > /dev/null
+TOKEN=$("$SANAD" user token --db "$DB" "$USER")
+
+free_port() { echo $((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000)); }
+wait_for() { # URL
+	i=0
+	while [ $i -lt 200 ]; do
+		curl -s -o /dev/null "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "http_load: nothing answers at $1" >&2
+	exit 1
+}
+
+SPORT=$(free_port)
+"$SANAD" serve --db "$DB" --listen "127.0.0.1:$SPORT" --threads "$SERVER_THREADS" --per-ip-limit "$PER_IP" --quiet \
+	> "$T/serve.out" 2> "$T/serve.err" &
+PIDS="$PIDS $!"
+S="http://127.0.0.1:$SPORT"
+wait_for "$S/api/v1/health"
+
+AUTH="Authorization: Bearer $TOKEN"
+curl -sf -o "$T/app.js" "$S/app.js"
+curl -sf -H "$AUTH" -o "$T/list.json" "$S/api/v1/cases?limit=50"
+curl -sf -H "$AUTH" -o "$T/refs.json" "$S/api/v1/cases?limit=200"
+# the case references for the read test, as a Lua table
+sed 's/"snd_CaseRef":"\([^"]*\)"/\n\1\n/g' "$T/refs.json" | grep '^SND-' > "$T/refs"
+[ -s "$T/refs" ] || { echo "http_load: the case list is empty for $USER of $ORG" >&2; exit 1; }
+FIRST=$(head -n 1 "$T/refs")
+curl -sf -H "$AUTH" -o "$T/case.json" "$S/api/v1/cases/$FIRST"
+curl -sf -H "$AUTH" -o "$T/me.json" "$S/api/v1/me"
+
+{
+	printf 'local refs = {'
+	sed 's/.*/"&",/' "$T/refs" | tr -d '\n'
+	printf '}\n'
+	cat <<EOF
+math.randomseed(1)
+wrk.headers["Authorization"] = "Bearer $TOKEN"
+request = function()
+  return wrk.format("GET", "/api/v1/cases/" .. refs[math.random(#refs)])
+end
+EOF
+} > "$T/case-read.lua"
+cat > "$T/bearer.lua" <<EOF
+wrk.headers["Authorization"] = "Bearer $TOKEN"
+EOF
+
+HPORT=$(free_port)
+while [ "$HPORT" = "$SPORT" ]; do HPORT=$(free_port); done
+"$T/hello" "$HPORT" "$SERVER_THREADS" "$PER_IP" \
+	"/app.js=$T/app.js:text/javascript; charset=utf-8" \
+	"/list=$T/list.json:application/json; charset=utf-8" \
+	"/case=$T/case.json:application/json; charset=utf-8" \
+	"/me=$T/me.json:application/json; charset=utf-8" > "$T/hello.out" 2>&1 &
+PIDS="$PIDS $!"
+H="http://127.0.0.1:$HPORT"
+wait_for "$H/app.js"
+
+# run NAME URL [wrk args]: "requests/s p50 p99" (latencies in ms)
+run() {
+	name=$1 url=$2
+	shift 2
+	wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" > "$T/wrk.$name" 2>&1 || true
+	awk '
+		function ms(v) {
+			if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 }
+			if (v ~ /ms$/) { sub(/ms$/, "", v); return v + 0 }
+			if (v ~ /s$/) { sub(/s$/, "", v); return v * 1000 }
+			return v + 0
+		}
+		/^Requests\/sec:/ { rps = $2 }
+		/^ *50%/ { p50 = ms($2) }
+		/^ *99%/ { p99 = ms($2) }
+		/Non-2xx or 3xx responses:/ { bad = $NF }
+		/Socket errors:/ { errs = $0 }
+		END { printf "%s %s %s %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }
+	' "$T/wrk.$name"
+}
+
+printf '%s, %s cases, organisation %s; wrk -t%s -c%s -d%s on loopback; %s server threads; %s CPUs\n' \
+	"$("$SANAD" --version 2> /dev/null || echo '?')" "$CASES" "$ORG" "$THREADS" "$CONNECTIONS" "$DURATION" \
+	"$SERVER_THREADS" "$(nproc)"
+printf 'bodies: /app.js %s bytes, case list (50) %s bytes, case read %s bytes\n\n' \
+	"$(wc -c < "$T/app.js")" "$(wc -c < "$T/list.json")" "$(wc -c < "$T/case.json")"
+printf '%-34s %12s %9s %9s   %12s %9s %9s   %7s\n' "test" "sanad req/s" "p50 ms" "p99 ms" "bare req/s" "p50 ms" "p99 ms" "ratio"
+bench() { # LABEL NAME SANAD_URL BARE_URL [wrk args for sanad]
+	label=$1 name=$2 su=$3 bu=$4
+	shift 4
+	set -- $(run "$name.sanad" "$su" "$@") $(run "$name.bare" "$bu")
+	awk -v l="$label" -v a="$1" -v b="$2" -v c="$3" -v bad="$4" -v d="$5" -v e="$6" -v f="$7" 'BEGIN {
+		printf "%-34s %12.0f %9.2f %9.2f   %12.0f %9.2f %9.2f   %7.2f%s\n", l, a, b, c, d, e, f,
+			(d > 0 ? a / d : 0), (bad > 0 ? "  (" bad " non-2xx answers!)" : "")
+	}'
+}
+bench "static asset GET /app.js" static "$S/app.js" "$H/app.js"
+bench "case list GET /cases?limit=50" list "$S/api/v1/cases?limit=50" "$H/list" -s "$T/bearer.lua"
+bench "case read GET /cases/{ref}" read "$S/api/v1/cases/$FIRST" "$H/case" -s "$T/case-read.lua"
+bench "signed-in GET /me (not audited)" me "$S/api/v1/me" "$H/me" -s "$T/bearer.lua"
+printf '\nfsync of 4 KiB on this disk: %s\n' \
+	"$(dd if=/dev/zero of="$T/dd" bs=4k count=100 oflag=dsync 2>&1 | sed -n 's/.*copied, \([0-9.]*\) s.*/\1/p' |
+		awk '{ printf "%.2f ms", $1 * 10 }')"
+echo "Every case read and list page is audited: one hash-chained row committed with"
+echo "synchronous=FULL (an fsync) before the answer is sent.  The rows of requests"
+echo "waiting at the same moment share one commit (src/http/audit_batch.c), so reads"
+echo "are bound by fsyncs x server threads; GET /me, signed in but not audited, shows"
+echo "what the gate (token, policy, JSON) costs without that write."
