@@ -128,12 +128,23 @@ const char *age_band_for(int age);
  * Returns a new string. */
 char *name_normalise(const char *s);
 
-/* The cross-script skeleton of a name, for search across Arabic and Latin
- * spellings: the normalised name with each word reduced to consonant
- * classes (vowels, alef, waw, ya and ain dropped; kh/q/k, sh/s/sad, th/t,
- * dh/d/dad, g/j grouped; doubled letters and a final h dropped; the article
- * al-/el- dropped), so محمد, Mohammed and Muhammad all give "mhmd".  Words
- * of other scripts are kept as normalised.  Returns a new string. */
+/* The cross-script skeleton of a name, for search and duplicate matching
+ * across Arabic and Latin spellings: the normalised name with each word
+ * reduced to consonant classes, so محمد, Mohammed and Muhammad all give
+ * "mhmd".  Vowels, alef, waw, ain and a word-initial ya are dropped;
+ * kh/q/k/c/x, sh/ch/s/sad, th/t/tah, dh/d/dad, z/zah, g/j are grouped;
+ * doubled letters and a final h (ta marbuta) are dropped.  A long i (ي; in
+ * Latin i, ee, ei, ai, ay...) is kept as "y" only right before the word's
+ * last consonant, so Hassan/حسن "hsn" and Hussein/حسين "hsyn" differ while
+ * Fatima/فاطمة and Khadija/خديجة drop it; a single Latin i counts as long
+ * (Khalid "klyd" misses خالد "kld", Khaled meets it).  The article al-, el-,
+ * ال is dropped as a word of its own, and joined to a word when at least
+ * two consonants remain (Alahmad = الأحمد = Ahmad; Ali, Alaa keep theirs).
+ * عبد/Abd/Abdul/Abdel and ابو/Abu/Abou join the next word, with its
+ * article dropped (Abd al-Rahman = Abdulrahman = عبد الرحمن "bdrhmn";
+ * Abu Bakr = Abubakar = أبو بكر "bkr").  Ali and Alia both give "l".
+ * Words of other scripts are kept as normalised.  Words are separated by
+ * one space.  Returns a new string. */
 char *name_skeleton(const char *s);
 
 #endif
