@@ -476,7 +476,11 @@ static int next_case_id(struct storage *st, int64_t *id, struct sanad_error *err
 {
 	if (!st->next_id) {
 		sqlite3_stmt *s;
-		if (prepare(st, "SELECT coalesce(max(id), 0) + 1 FROM cases", &s, err))
+		/* never at or below the statistics engine's mark, even after the
+		 * highest case was deleted: a new id there would be taken for a
+		 * case the engine has already read (migration 6 logs no inserts) */
+		if (prepare(st, "SELECT max(coalesce((SELECT max(id) FROM cases), 0), "
+				"coalesce((SELECT mark FROM stats_mark WHERE id = 1), 0)) + 1", &s, err))
 			return err->code;
 		if (sqlite3_step(s) == SQLITE_ROW)
 			st->next_id = sqlite3_column_int64(s, 0);
