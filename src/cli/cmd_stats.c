@@ -5,6 +5,7 @@
 #include "disclosure/disclosure.h"
 #include "stats/stats.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@ const char usage_stats[] =
 	"       sanad stats --db PATH --sdg --year Y [--scope ...] [--publish [--threshold N]]\n"
 	"                   [--format table|csv|json] [--lang en|ar]\n"
 	"       sanad stats --db PATH --list [--count perpetrators|services]\n"
+	"       sanad stats --db PATH --queries FILE\n"
 	"\n"
 	"Count victims (cases) by one or more dimensions: year, sex (gender), age,\n"
 	"nationality (citizenship), form of exploitation (form) and the others that\n"
@@ -68,7 +70,10 @@ const char usage_stats[] =
 	"                 age group and by form of exploitation, from the figures of\n"
 	"                 'sanad population'; a group without a population figure says\n"
 	"                 so.  With --publish the counts are those of the published\n"
-	"                 tables, and a rate whose count is suppressed is suppressed\n";
+	"                 tables, and a rate whose count is suppressed is suppressed\n"
+	"  --queries FILE many requests, one per line (the options above, without\n"
+	"                 --db; '-' reads stdin), answered in turn by one engine kept\n"
+	"                 open, each answer followed by a line '--'\n";
 
 enum format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON, FORMAT_XLSX };
 
@@ -464,7 +469,8 @@ static int split_dims(const char *by, char **copy, const char **names, int *n)
 	return 0;
 }
 
-int cmd_stats(int argc, char **argv, struct cli_context *ctx)
+/* One `sanad stats` request; through engine when one is open (--queries). */
+static int stats_one(int argc, char **argv, struct cli_context *ctx, struct stats_engine *engine)
 {
 	static const char *const opts[] = { "by=", "year=", "format=", "lang=", "labels", "list",
 					      "publish", "threshold=", "output=", "scope=", "org=", "filter=",
@@ -572,7 +578,7 @@ int cmd_stats(int argc, char **argv, struct cli_context *ctx)
 		free(by_copy);
 		return rc;
 	}
-	rc = stats_compute(ctx->st, &q, &t, &err);
+	rc = engine ? stats_engine_compute(engine, ctx->st, &q, &t, &err) : stats_compute(ctx->st, &q, &t, &err);
 	free_filters(&fmem);
 	if (!rc && q.scope == STATS_SCOPE_NATIONAL)
 		fprintf(stderr, "sanad stats: national pool: %lld record%s of a person already counted "
@@ -606,4 +612,86 @@ int cmd_stats(int argc, char **argv, struct cli_context *ctx)
 	}
 	stats_table_release(&t);
 	return 0;
+}
+
+/* --queries FILE: many requests, one per line, answered by one engine that
+ * stays open, so the bitmaps are loaded once -- what a dashboard or a
+ * script asking many questions gets, and how bench/stats_crosstab.py times
+ * the engine in-process like pandas.  After each answer a line "--" and a
+ * flush, so a caller can read answers as they come. */
+#define QUERY_MAX_ARGS 64
+static int run_queries(const char *path, struct cli_context *ctx)
+{
+	FILE *in = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	struct stats_engine *engine;
+	struct sanad_error err = { 0 };
+	char *line = NULL;
+	size_t cap = 0;
+	long lineno = 0;
+	int worst = 0;
+
+	if (!in) {
+		fprintf(stderr, "sanad stats: --queries %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if (stats_engine_open(&engine, &err)) {
+		cli_error("stats", &err);
+		if (in != stdin)
+			fclose(in);
+		return 1;
+	}
+	while (getline(&line, &cap, in) > 0) {
+		char *argv[QUERY_MAX_ARGS + 1], *save = NULL, *tok;
+		int argc = 0, rc;
+		lineno++;
+		argv[argc++] = "stats";
+		for (tok = strtok_r(line, " \t\r\n", &save); tok; tok = strtok_r(NULL, " \t\r\n", &save)) {
+			if (argc == QUERY_MAX_ARGS)
+				break;
+			argv[argc++] = tok;
+		}
+		argv[argc] = NULL;
+		if (argc == 1 || argv[1][0] == '#')
+			continue;
+		if (tok) {
+			fprintf(stderr, "sanad stats: --queries line %ld: more than %d words\n", lineno,
+				QUERY_MAX_ARGS - 1);
+			rc = 2;
+		} else if (cli_option(argc, argv, "queries") || cli_flag(argc, argv, "list")) {
+			fprintf(stderr, "sanad stats: --queries line %ld: --queries and --list do not belong in a query\n",
+				lineno);
+			rc = 2;
+		} else {
+			rc = stats_one(argc, argv, ctx, engine);
+		}
+		if (rc > worst)
+			worst = rc;
+		fputs("--\n", stdout);
+		fflush(stdout);
+		fflush(stderr);
+	}
+	free(line);
+	stats_engine_close(engine);
+	if (in != stdin)
+		fclose(in);
+	return worst;
+}
+
+int cmd_stats(int argc, char **argv, struct cli_context *ctx)
+{
+	const char *queries = cli_option(argc, argv, "queries");
+	if (!queries)
+		return stats_one(argc, argv, ctx, NULL);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strncmp(a, "--queries", 9) || !strncmp(a, "--db", 4) || !strncmp(a, "--key", 5)) {
+			if (!strchr(a, '='))
+				i++; /* its value */
+			continue;
+		}
+		fprintf(stderr, "sanad stats: --queries FILE takes the requests from FILE, one per line: "
+				"'%.40s' belongs in a request\n", a);
+		return 2;
+	}
+	return run_queries(queries, ctx);
 }

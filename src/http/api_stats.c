@@ -346,10 +346,6 @@ static int compute(struct http_ctx *c, const struct stats_request *r, struct sta
 	q.filters = r->filters;
 	q.nfilters = r->nfilters;
 	q.subject = r->subject;
-	/* the engine indexes cases; perpetrators and services are items of
-	 * cases, counted by the figures module that stats_compute calls */
-	if (r->subject != STATS_COUNT_VICTIMS)
-		e = NULL;
 	return e ? stats_engine_compute(e, c->st, &q, t, err) : stats_compute(c->st, &q, t, err);
 }
 

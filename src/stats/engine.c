@@ -1018,6 +1018,10 @@ int stats_engine_compute(struct stats_engine *e, struct storage *st, const struc
 	uint32_t ncodes[STATS_MAX_DIMS] = { 0 }, *remap[STATS_MAX_DIMS] = { 0 };
 	int rc;
 
+	/* perpetrators and services are counted per item of the selected
+	 * cases, by the figures module (which selects through an engine) */
+	if (q->subject != STATS_COUNT_VICTIMS)
+		return stats_figures_compute(st, q, t, err);
 	memset(t, 0, sizeof(*t));
 	t->year = q->year;
 	t->scope = q->scope;

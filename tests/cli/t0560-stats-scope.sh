@@ -115,4 +115,26 @@ check "a filter without a value is refused" refused 2 "--filter 'sex': write DIM
 check "a filter naming no value is refused" refused 2 "--filter sex= names no value" \
 	sanad stats --db d.db --by year --filter sex=,
 
+# --queries: one engine kept open answers request after request exactly as
+# separate runs do, and stays current when cases are added in between
+queries_match() {
+	sanad stats --db d.db --by year,sex --format csv > one &&
+	sanad stats --db d.db --by exploitation --scope national --filter sex=Female --format csv > two 2> /dev/null &&
+	printf -- '--by year,sex --format csv\n# a comment\n\n--by exploitation --scope national --filter sex=Female --format csv\n' > qs &&
+	sanad stats --db d.db --queries qs > both 2> /dev/null &&
+	{ cat one; echo --; cat two; echo --; } > expected &&
+	same both expected
+}
+check "--queries answers each request as a separate run does" queries_match
+queries_errors() {
+	printf -- '--by colour\n--by sex --format csv\n' > bad &&
+	rc=0
+	sanad stats --db d.db --queries bad > out 2> err || rc=$?
+	equals "$rc" 2 && contains err "unknown dimension 'colour'" &&
+	equals "$(head -1 out)" "--" && equals "$(sed -n 2p out)" "sex,count"
+}
+check "--queries goes on after a bad request and fails at the end" queries_errors
+check "--queries takes no other request options" refused 2 "'--by' belongs in a request" \
+	sanad stats --db d.db --queries qs --by sex
+
 finish
