@@ -26,6 +26,7 @@
 
 const char usage_rekey[] =
 	"usage: sanad rekey --db PATH [--key KEYFILE] [--new-key NEWFILE]\n"
+	"       sanad rekey --db PATH [--key KEYFILE] --refresh\n"
 	"\n"
 	"Encrypt every name, contact detail, identity number, address and narrative\n"
 	"of the database, and every name-search token, under a new random key, in\n"
@@ -35,6 +36,9 @@ const char usage_rekey[] =
 	"  --key KEYFILE      the current key (default: PATH.key or $SANAD_KEY)\n"
 	"  --new-key NEWFILE  write the new key here and leave KEYFILE alone\n"
 	"                     (default: replace KEYFILE)\n"
+	"  --refresh          keep the key; only build every name-search token and\n"
+	"                     duplicate-match key again with this version's name\n"
+	"                     rules (run once after an upgrade whose notes say so)\n"
 	"\n"
 	"Backups taken before the rekey still need the old key: keep a copy of it\n"
 	"with them, or destroy both.  If the command is interrupted, see\n"
@@ -54,7 +58,7 @@ static int sync_dir_of(const char *path)
 
 int cmd_rekey(int argc, char **argv, struct cli_context *ctx)
 {
-	static const char *const opts[] = { "new-key=", NULL };
+	static const char *const opts[] = { "new-key=", "refresh", NULL };
 	struct sanad_error err = { 0 };
 	struct crypto_key key;
 	struct strbuf tmp = STRBUF_INIT, old = STRBUF_INIT, note = STRBUF_INIT;
@@ -70,6 +74,22 @@ int cmd_rekey(int argc, char **argv, struct cli_context *ctx)
 	if (npos) {
 		fprintf(stderr, "sanad rekey: unexpected argument (see 'sanad rekey --help')\n");
 		return 2;
+	}
+	if (cli_flag(argc, argv, "refresh")) {
+		if (cli_option(argc, argv, "new-key")) {
+			fprintf(stderr, "sanad rekey: --refresh keeps the key: leave out --new-key\n");
+			return 2;
+		}
+		if ((rc = storage_refresh_name_tokens(ctx->st, &values, &err))) {
+			cli_error("rekey", &err);
+			return 1;
+		}
+		if (audit_append(ctx->st, audit_cli_actor(), NULL, AUDIT_REKEY, NULL,
+				 "name tokens and match keys rebuilt, key kept", &err))
+			cli_error("rekey", &err);
+		printf("rebuilt the name tokens and match keys (%lld values re-sealed under the same key)\n",
+		       (long long)values);
+		return 0;
 	}
 	if (!storage_has_key(ctx->st) && access(cur, F_OK) == 0) {
 		fprintf(stderr, "sanad rekey: cannot use the key file %s\n", cur);

@@ -654,6 +654,21 @@ int storage_rekey(struct storage *st, const struct crypto_key *new_key, int64_t 
 	return 0;
 }
 
+int storage_refresh_name_tokens(struct storage *st, int64_t *values, struct sanad_error *err)
+{
+	struct crypto_key same;
+	int rc;
+	*values = 0;
+	if (!st->key)
+		return no_key_error(st, err, "refreshing name tokens", 0);
+	/* a rekey to the same key: every name token and match key is built
+	 * again by today's name rules on the way (values get fresh nonces) */
+	memcpy(&same, st->key, sizeof(same));
+	rc = storage_rekey(st, &same, values, err);
+	crypto_key_wipe(&same);
+	return rc;
+}
+
 int storage_in_transaction(struct storage *st)
 {
 	return !sqlite3_get_autocommit(st->db);

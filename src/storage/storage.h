@@ -177,6 +177,11 @@ const char *storage_key_path(struct storage *st);
  * new_key.  *values counts the values rewritten. */
 int storage_rekey(struct storage *st, const struct crypto_key *new_key, int64_t *values,
 		  struct sanad_error *err);
+/* Build every name-search token and match key again with the current name
+ * rules (src/domain name_skeleton), keeping the key: after an upgrade that
+ * changed the rules, old cases are found and matched like new ones.  One
+ * transaction, like storage_rekey (which it is, to the same key). */
+int storage_refresh_name_tokens(struct storage *st, int64_t *values, struct sanad_error *err);
 
 /* Name search: cases whose stored name tokens (keyed hashes of the
  * normalised and of the cross-script skeleton form of each word of
