@@ -46,32 +46,34 @@ static void row_from(sqlite3_stmt *s, struct audit_row *r)
 
 int storage_audit_last(struct storage *st, int64_t *id, char hash[65], struct sanad_error *err)
 {
-	sqlite3_stmt *s;
+	/* once per record the server writes: prepared once per connection */
+	sqlite3_stmt *s = storage_hot(st, HOT_AUDIT_LAST, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
+				      err);
 	int rc;
 	*id = 0;
 	hash[0] = '\0';
-	if (sqlite3_prepare_v2(st->db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", -1, &s,
-			       NULL) != SQLITE_OK)
-		return storage_sql_error(st, err, "reading audit trail");
+	if (!s)
+		return err->code;
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		const char *h = (const char *)sqlite3_column_text(s, 1);
 		*id = sqlite3_column_int64(s, 0);
 		snprintf(hash, 65, "%s", h ? h : "");
 	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : storage_sql_error(st, err, "reading audit trail");
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : storage_sql_error(st, err, "reading audit trail");
+	sqlite3_reset(s);
+	return rc;
 }
 
 int storage_audit_insert(struct storage *st, const struct audit_row *r, struct sanad_error *err)
 {
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = storage_hot(st, HOT_AUDIT_INSERT,
+				      "INSERT INTO audit_log (" AUDIT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
 	const char *v[8] = { r->at, r->actor, r->org_code, r->action, r->case_ref, r->detail, r->prev_hash,
 			     r->hash };
 	int rc;
-	if (sqlite3_prepare_v2(st->db, "INSERT INTO audit_log (" AUDIT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			       -1, &s, NULL) != SQLITE_OK)
-		return storage_sql_error(st, err, "writing audit trail");
+	if (!s)
+		return err->code;
 	sqlite3_bind_int64(s, 1, r->id);
 	for (int i = 0; i < 8; i++) {
 		if (v[i])
@@ -80,8 +82,10 @@ int storage_audit_insert(struct storage *st, const struct audit_row *r, struct s
 			sqlite3_bind_null(s, i + 2);
 	}
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : storage_sql_error(st, err, "writing audit trail");
+	rc = rc == SQLITE_DONE ? 0 : storage_sql_error(st, err, "writing audit trail");
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s); /* the bound text is the caller's */
+	return rc;
 }
 
 int storage_audit_each(struct storage *st, audit_visit_fn fn, void *ctx, struct sanad_error *err)

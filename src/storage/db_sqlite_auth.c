@@ -18,6 +18,31 @@ static int prep(struct storage *st, const char *sql, sqlite3_stmt **s, struct sa
 	return 0;
 }
 
+sqlite3_stmt *storage_hot(struct storage *st, enum storage_hot slot, const char *sql, struct sanad_error *err)
+{
+	if (!st->hot[slot] &&
+	    sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->hot[slot], NULL) != SQLITE_OK) {
+		st->hot[slot] = NULL;
+		storage_sql_error(st, err, "preparing statement");
+	}
+	return st->hot[slot];
+}
+
+/* A hot statement, prepared once per connection (storage_hot). */
+static int prep_hot(struct storage *st, enum storage_hot slot, const char *sql, sqlite3_stmt **s,
+		    struct sanad_error *err)
+{
+	*s = storage_hot(st, slot, sql, err);
+	return *s ? 0 : err->code;
+}
+
+/* Ready a hot statement for its next use; keeps the error message. */
+static void hot_done(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
 static char *dup_col(sqlite3_stmt *s, int i)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
@@ -121,13 +146,14 @@ int storage_account_get(struct storage *st, const char *username, struct account
 	sqlite3_stmt *s;
 	int rc;
 	memset(out, 0, sizeof(*out));
-	if ((rc = prep(st, "SELECT " ACCOUNT_COLUMNS ACCOUNT_FROM "WHERE a.username = ?", &s, err)))
+	if ((rc = prep_hot(st, HOT_ACCOUNT_GET, "SELECT " ACCOUNT_COLUMNS ACCOUNT_FROM "WHERE a.username = ?", &s,
+			   err)))
 		return rc;
 	sqlite3_bind_text(s, 1, username, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		account_from_row(s, 0, out);
-	sqlite3_finalize(s);
+	hot_done(s);
 	if (rc == SQLITE_ROW)
 		return 0;
 	if (rc == SQLITE_DONE)
@@ -210,7 +236,7 @@ int storage_session_get(struct storage *st, const char *id_hash, struct account 
 	memset(account, 0, sizeof(*account));
 	if (csrf)
 		*csrf = NULL;
-	if ((rc = prep(st, "SELECT " ACCOUNT_COLUMNS ", x.csrf, x.created_at, x.last_seen_at "
+	if ((rc = prep_hot(st, HOT_SESSION_GET, "SELECT " ACCOUNT_COLUMNS ", x.csrf, x.created_at, x.last_seen_at "
 			   "FROM session x JOIN account a ON a.id = x.account_id "
 			   "LEFT JOIN organisation o ON o.id = a.org_id WHERE x.id_hash = ?", &s, err)))
 		return rc;
@@ -223,7 +249,7 @@ int storage_session_get(struct storage *st, const char *id_hash, struct account 
 		*created = sqlite3_column_int64(s, 11);
 		*last_seen = sqlite3_column_int64(s, 12);
 	}
-	sqlite3_finalize(s);
+	hot_done(s);
 	if (rc == SQLITE_ROW)
 		return 0;
 	if (rc == SQLITE_DONE)
@@ -301,7 +327,7 @@ int storage_token_get(struct storage *st, const char *hash, int64_t now, struct 
 	int64_t last_used = 0;
 	int rc;
 	memset(account, 0, sizeof(*account));
-	if ((rc = prep(st, "SELECT " ACCOUNT_COLUMNS ", coalesce(t.last_used_at, 0) "
+	if ((rc = prep_hot(st, HOT_TOKEN_GET, "SELECT " ACCOUNT_COLUMNS ", coalesce(t.last_used_at, 0) "
 			   "FROM api_token t JOIN account a ON a.id = t.account_id "
 			   "LEFT JOIN organisation o ON o.id = a.org_id WHERE t.hash = ? AND t.revoked = 0",
 		       &s, err)))
@@ -312,7 +338,7 @@ int storage_token_get(struct storage *st, const char *hash, int64_t now, struct 
 		account_from_row(s, 0, account);
 		last_used = sqlite3_column_int64(s, 10);
 	}
-	sqlite3_finalize(s);
+	hot_done(s);
 	if (rc == SQLITE_DONE)
 		return sanad_error_set(err, SANAD_ENOTFOUND, "no such token");
 	if (rc != SQLITE_ROW)
