@@ -509,6 +509,16 @@ static const char migration_6[] =
 	") WITHOUT ROWID;\n"
 ;
 
+/* The web list of one organisation's cases pages in id order.  Through
+ * cases_owner (org_id, cas_CaseOwner) that meant sorting every id of the
+ * organisation for each page of 50 (78 pages/s at 100,000 cases under load,
+ * bench/http_load); an index on org_id alone holds each organisation's ids in
+ * rowid order, so a page is a range read.  A bulk import into one
+ * organisation appends to it in order, which costs little. */
+static const char migration_7[] =
+	"CREATE INDEX cases_org ON cases(org_id);\n"
+;
+
 const struct migration storage_migrations[] = {
 	{ 1, "case register: organisations, cases and their repeating parts", migration_1 },
 	{ 2, "accounts, sessions, tokens, throttling, audit trail, name tokens", migration_2 },
@@ -517,5 +527,6 @@ const struct migration storage_migrations[] = {
 	{ 4, "indexes for the web API's case lists", migration_4 },
 	{ 5, "index for counts by year and sex", migration_5 },
 	{ 6, "national statistics: match keys, engine change log and bitmaps, population", migration_6 },
+	{ 7, "index for one organisation's cases in id order", migration_7 },
 };
 const int storage_migration_count = sizeof(storage_migrations) / sizeof(storage_migrations[0]);
