@@ -104,28 +104,6 @@ int storage_case_count(struct storage *st, const struct case_query *q, int64_t *
 typedef int (*row_visit_fn)(const char *const *values, void *ctx);
 int storage_case_scan(struct storage *st, const char *const *fields, int nfields, int year,
 		      row_visit_fn fn, void *ctx, struct sanad_error *err);
-/* The same scan split into up to nparts ranges of case ids, read at once on
- * separate read-only connections in separate threads, pages memory-mapped
- * (fewer parts when a part would hold fewer than min_part case ids; 0 means
- * 50,000).  fn gets the number of the part (0..nparts-1) with each row and
- * is called from several threads at once: it must touch only that part's
- * state.  Every case committed when the scan starts is seen exactly once
- * (st's own uncommitted changes are not seen); under concurrent writes each
- * range is read as it stood when its thread began.  A non-zero return of fn
- * stops every part and is returned. */
-typedef int (*part_visit_fn)(int part, const char *const *values, void *ctx);
-int storage_case_scan_parts(struct storage *st, const char *const *fields, int nfields, int year,
-			    int nparts, int64_t min_part, part_visit_fn fn, void *ctx,
-			    struct sanad_error *err);
-/* Counts of cases per distinct combination of the fields' stored values
- * (a multi-select value as one text, "ET;ER"), when an index lets SQLite
- * group them in index order, without sorting: fn gets the values and the
- * count.  Returns SANAD_ENOTFOUND, having called fn for nothing, when no
- * index serves the grouping; then a scan is the faster way. */
-typedef int (*group_visit_fn)(const char *const *values, int64_t count, void *ctx);
-int storage_case_group_counts(struct storage *st, const char *const *fields, int nfields, int year,
-			      group_visit_fn fn, void *ctx, struct sanad_error *err);
-
 /* Count per organisation and overall: for summaries. */
 int storage_summary(struct storage *st, struct strbuf *out, struct sanad_error *err);
 

@@ -357,42 +357,6 @@ static void readers_can_open_during_a_bulk_transaction(void **state)
 	storage_close(other);
 }
 
-static int count_group(const char *const *values, int64_t count, void *ctx)
-{
-	(void)values;
-	*(int64_t *)ctx += count;
-	return 0;
-}
-
-/* Counts by year (all, or of one year) and by year and sex are answered
- * from an index: there is no index on the year alone, the one on year and
- * sex serves. */
-static void counts_by_year_use_an_index(void **state)
-{
-	struct fixture *f = *state;
-	static const char *const by_year[] = { "snd_YearOfRegistration" };
-	static const char *const by_year_sex[] = { "snd_YearOfRegistration", "snd_Sex" };
-	struct case_record c;
-	struct sanad_error err;
-	int64_t total;
-
-	for (int i = 0; i < 2; i++) {
-		fill_case(&c);
-		assert_int_equal(case_set(&c, "snd_YearOfRegistration", i ? "2019" : "2020", &err), 0);
-		assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
-		case_record_release(&c);
-	}
-	total = 0;
-	assert_int_equal(storage_case_group_counts(f->st, by_year, 1, 0, count_group, &total, &err), 0);
-	assert_int_equal(total, 2);
-	total = 0;
-	assert_int_equal(storage_case_group_counts(f->st, by_year, 1, 2019, count_group, &total, &err), 0);
-	assert_int_equal(total, 1);
-	total = 0;
-	assert_int_equal(storage_case_group_counts(f->st, by_year_sex, 2, 2020, count_group, &total, &err), 0);
-	assert_int_equal(total, 1);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,7 +371,6 @@ int main(void)
 		cmocka_unit_test(foreign_and_newer_databases_are_refused),
 		cmocka_unit_test_setup_teardown(bulk_transaction_is_all_or_nothing_and_leaves_wal, setup, teardown),
 		cmocka_unit_test_setup_teardown(readers_can_open_during_a_bulk_transaction, setup, teardown),
-		cmocka_unit_test_setup_teardown(counts_by_year_use_an_index, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
