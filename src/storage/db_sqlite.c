@@ -195,7 +195,7 @@ int storage_open_keyed(struct storage **out, const char *path, unsigned flags, c
 		int v = user_version(st);
 		if (v != storage_schema_latest()) {
 			rc = sanad_error_set(err, SANAD_EDB,
-					     "%s has schema version %d, this sanad needs %d; open it once read-write to upgrade",
+					     "%s has schema version %d, this sanad needs %d: upgrade it in place with a command that writes, such as 'sanad org list' (after a backup)",
 					     path, v, storage_schema_latest());
 			goto fail;
 		}
