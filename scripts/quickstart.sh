@@ -18,6 +18,8 @@ if [ ! -e "$DB" ]; then
 	build/sanad user add --db "$DB" --username admin --role sysadmin > "$DB.first-login"
 	build/sanad user add --db "$DB" --username supervisor --role supervisor --org shelter-karama >> "$DB.first-login"
 	build/sanad user add --db "$DB" --username caseworker --role caseworker --org shelter-karama >> "$DB.first-login"
+	# the national coordinator sees the national pool's statistics dashboard
+	build/sanad user add --db "$DB" --username coordinator --role coordinator >> "$DB.first-login"
 	chmod 600 "$DB.first-login"
 fi
 echo
