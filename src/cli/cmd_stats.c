@@ -280,13 +280,14 @@ static void print_published_table(const struct disclosure_table *p, enum vocab_l
 }
 
 /* --publish: protect t and print it in format.  Returns the exit status. */
-static int print_published(const struct stats_table *t, int64_t threshold, enum format format,
+static int print_published(struct cli_context *ctx, struct stats_engine *engine, const struct stats_query *q,
+			   const struct stats_table *t, int64_t threshold, enum format format,
 			   int labels, enum vocab_lang lang)
 {
 	struct disclosure_options o = { threshold, 0 };
 	struct disclosure_table p;
 	struct sanad_error err = { 0 };
-	int rc = disclosure_publish(t, &o, &p, &err);
+	int rc = disclosure_publish_query(ctx->st, engine, q, t, &o, &p, &err);
 	if (rc) {
 		disclosure_table_release(&p);
 		cli_error("stats", &err);
@@ -326,7 +327,8 @@ static int check_xlsx_output(enum format format, const char *output)
 
 /* --format xlsx: t (protected first when publish) as a workbook written
  * atomically to output.  Returns the exit status. */
-static int write_xlsx(const struct stats_table *t, int publish, int64_t threshold, int labels,
+static int write_xlsx(struct cli_context *ctx, struct stats_engine *engine, const struct stats_query *q,
+		      const struct stats_table *t, int publish, int64_t threshold, int labels,
 		      enum vocab_lang lang, const char *output)
 {
 	struct disclosure_options o = { threshold, 0 };
@@ -336,7 +338,7 @@ static int write_xlsx(const struct stats_table *t, int publish, int64_t threshol
 	int rc;
 
 	if (publish) {
-		if ((rc = disclosure_publish(t, &o, &p, &err))) {
+		if ((rc = disclosure_publish_query(ctx->st, engine, q, t, &o, &p, &err))) {
 			disclosure_table_release(&p);
 			cli_error("stats", &err);
 			return rc == SANAD_ELIMIT ? 2 : 1;
@@ -579,27 +581,30 @@ static int stats_one(int argc, char **argv, struct cli_context *ctx, struct stat
 		return rc;
 	}
 	rc = engine ? stats_engine_compute(engine, ctx->st, &q, &t, &err) : stats_compute(ctx->st, &q, &t, &err);
-	free_filters(&fmem);
 	if (!rc && q.scope == STATS_SCOPE_NATIONAL)
 		fprintf(stderr, "sanad stats: national pool: %lld record%s of a person already counted "
 				"(same match key, another organisation) left out\n",
 			(long long)t.duplicates_merged, t.duplicates_merged == 1 ? "" : "s");
-	free(by_copy);
 	if (rc) {
+		free_filters(&fmem);
+		free(by_copy);
 		stats_table_release(&t);
 		cli_error("stats", &err);
 		return rc == SANAD_EINVAL || rc == SANAD_ELIMIT ? 2 : 1;
 	}
-	if (format == FORMAT_XLSX) {
-		rc = write_xlsx(&t, publish, threshold, labels, lang, cli_option(argc, argv, "output"));
+	if (format == FORMAT_XLSX || publish) {
+		/* q (its filters, dims) is still needed: published tables are
+		 * protected against their unfiltered neighbours too */
+		rc = format == FORMAT_XLSX ? write_xlsx(ctx, engine, &q, &t, publish, threshold, labels, lang,
+							cli_option(argc, argv, "output"))
+					   : print_published(ctx, engine, &q, &t, threshold, format, labels, lang);
+		free_filters(&fmem);
+		free(by_copy);
 		stats_table_release(&t);
 		return rc;
 	}
-	if (publish) {
-		rc = print_published(&t, threshold, format, labels, lang);
-		stats_table_release(&t);
-		return rc;
-	}
+	free_filters(&fmem);
+	free(by_copy);
 	if (format == FORMAT_CSV) {
 		print_csv(&t, labels, lang);
 	} else if (format == FORMAT_JSON) {

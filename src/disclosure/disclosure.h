@@ -80,6 +80,18 @@ struct disclosure_cube {
 struct disclosure_options {
 	int64_t threshold;  /* counts 1..threshold-1 are suppressed; 0: the default */
 	int suppress_zeros; /* also suppress zero counts (off: zeros are published) */
+	/* disclosure_publish only: tables of the same dimensions that are (or can
+	 * be) published beside this one -- for a filtered table, the same table
+	 * without its filters and with each filter left out.  A cell whose count
+	 * differs from the same cell of a reference by 1..threshold-1 is a
+	 * primary suppression too: published next to the reference, the
+	 * difference would count a few people (differencing).  The references'
+	 * own cells are not consulted beyond their counts. */
+	const struct stats_table *const *references;
+	int nreferences;
+	/* disclosure_protect: cells (c->ncells of them) to suppress as primary
+	 * whatever their count, or NULL */
+	const unsigned char *also_primary;
 };
 
 struct disclosure_report {
@@ -172,6 +184,16 @@ struct disclosure_table {
 
 int disclosure_publish(const struct stats_table *t, const struct disclosure_options *o,
 		       struct disclosure_table *out, struct sanad_error *err);
+/* disclosure_publish of the table t that q computed, with references: q
+ * without its filters, and q with each filter left out in turn, computed
+ * through e (NULL: stats_compute).  The year is not treated as a filter:
+ * a year's table beside all years differs by the other years' counts.  The API and `sanad stats
+ * --publish` publish filtered tables through this, so two answers that
+ * differ by one filter cannot be subtracted to count fewer than the
+ * threshold. */
+int disclosure_publish_query(struct storage *st, struct stats_engine *e, const struct stats_query *q,
+			     const struct stats_table *t, const struct disclosure_options *o,
+			     struct disclosure_table *out, struct sanad_error *err);
 void disclosure_table_release(struct disclosure_table *p);
 /* Label of cell i's value in column col (the value's label, or "Total" in
  * lang for a margin) and its code (NULL for unknown, DISCLOSURE_TOTAL_CODE

@@ -10,6 +10,10 @@
 
 static const char *const total_label[2] = { "Total", "المجموع" };
 
+static int mark_differences(const struct stats_table *t, const struct disclosure_cube *cube,
+			    const struct stats_table *ref, int64_t threshold, unsigned char *mask, int *total_close,
+			    struct sanad_error *err);
+
 int disclosure_publish(const struct stats_table *t, const struct disclosure_options *o,
 		       struct disclosure_table *out, struct sanad_error *err)
 {
@@ -28,12 +32,128 @@ int disclosure_publish(const struct stats_table *t, const struct disclosure_opti
 		return 0;
 	if ((rc = disclosure_cube_from_stats(&out->cube, t, err)))
 		return rc;
-	if ((rc = disclosure_protect(&out->cube, o, &out->report, err)))
+	if (o && o->nreferences > 0) {
+		struct disclosure_options with = *o;
+		unsigned char *mask = xcalloc(out->cube.ncells, 1);
+		int total_close = 0;
+		for (int r = 0; r < o->nreferences && !rc; r++)
+			rc = mark_differences(t, &out->cube, o->references[r], threshold, mask, &total_close, err);
+		with.also_primary = mask;
+		if (!rc)
+			rc = disclosure_protect(&out->cube, &with, &out->report, err);
+		free(mask);
+		if (rc)
+			return rc;
+		if (total_close) { /* the number of victims would single out a few too */
+			out->total_victims_published = 0;
+			return 0;
+		}
+	} else if ((rc = disclosure_protect(&out->cube, o, &out->report, err))) {
 		return rc;
+	}
 	size_t grand = out->cube.ncells - 1; /* every coordinate a total */
 	out->total_victims_published = t->total_victims >= threshold &&
 				       out->cube.state[grand] == DISCLOSURE_PUBLISHED;
 	return 0;
+}
+
+static int same_code(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Set mask[i] for each cell i of cube (t's) whose count differs from the
+ * same cell of ref by 1..threshold-1; *total_close when the numbers of
+ * victims differ so. */
+static int mark_differences(const struct stats_table *t, const struct disclosure_cube *cube,
+			    const struct stats_table *ref, int64_t threshold, unsigned char *mask, int *total_close,
+			    struct sanad_error *err)
+{
+	struct disclosure_cube rc_cube;
+	int *map[DISCLOSURE_MAX_DIMS] = { 0 };
+	int idx[DISCLOSURE_MAX_DIMS], ridx[DISCLOSURE_MAX_DIMS];
+	int64_t d;
+	int rc;
+
+	if (ref->ncolumns != t->ncolumns)
+		return sanad_error_set(err, SANAD_EINVAL, "a reference table must have the same dimensions");
+	d = ref->total_victims - t->total_victims;
+	if (d > 0 && d < threshold)
+		*total_close = 1;
+	for (int c = 0; c < t->ncolumns; c++)
+		if (ref->columns[c].dim != t->columns[c].dim || ref->columns[c].nvalues == 0)
+			return ref->columns[c].dim != t->columns[c].dim
+				       ? sanad_error_set(err, SANAD_EINVAL, "a reference table must have the same dimensions")
+				       : 0;
+	if ((rc = disclosure_cube_from_stats(&rc_cube, ref, err)))
+		return rc;
+	for (int c = 0; c < t->ncolumns; c++) {
+		map[c] = xcalloc((size_t)cube->size[c] + 1, sizeof(int));
+		for (int v = 0; v < cube->size[c]; v++) {
+			map[c][v] = -1;
+			for (int w = 0; w < rc_cube.size[c]; w++)
+				if (same_code(t->columns[c].values[v].code, ref->columns[c].values[w].code)) {
+					map[c][v] = w;
+					break;
+				}
+		}
+		map[c][cube->size[c]] = rc_cube.size[c]; /* total to total */
+	}
+	for (size_t i = 0; i < cube->ncells; i++) {
+		int ok = 1;
+		disclosure_cube_coords(cube, i, idx);
+		for (int c = 0; c < t->ncolumns && ok; c++)
+			ok = (ridx[c] = map[c][idx[c]]) >= 0;
+		if (!ok)
+			continue;
+		d = rc_cube.count[disclosure_cube_index(&rc_cube, ridx)] - cube->count[i];
+		if (d > 0 && d < threshold)
+			mask[i] = 1;
+	}
+	for (int c = 0; c < DISCLOSURE_MAX_DIMS; c++)
+		free(map[c]);
+	disclosure_cube_release(&rc_cube);
+	return 0;
+}
+
+int disclosure_publish_query(struct storage *st, struct stats_engine *e, const struct stats_query *q,
+			     const struct stats_table *t, const struct disclosure_options *o,
+			     struct disclosure_table *out, struct sanad_error *err)
+{
+	struct stats_table refs[STATS_MAX_FILTERS + 2];
+	const struct stats_table *refp[STATS_MAX_FILTERS + 2];
+	struct stats_filter fl[STATS_MAX_FILTERS];
+	struct disclosure_options with = o ? *o : (struct disclosure_options){ 0 };
+	int nrefs = 0, rc = 0;
+
+	if (q->nfilters == 0)
+		return disclosure_publish(t, o, out, err);
+	/* q without its filters, then q with each left out in turn; the year
+	 * stays (a year's table beside all years differs by other years) */
+	for (int leave = -1; leave < q->nfilters && !rc; leave++) {
+		struct stats_query r = *q;
+		int n = 0;
+		for (int f = 0; leave >= 0 && f < q->nfilters; f++)
+			if (f != leave)
+				fl[n++] = q->filters[f];
+		r.filters = fl;
+		r.nfilters = n;
+		rc = e ? stats_engine_compute(e, st, &r, &refs[nrefs], err) : stats_compute(st, &r, &refs[nrefs], err);
+		if (rc) {
+			stats_table_release(&refs[nrefs]);
+			break;
+		}
+		refp[nrefs] = &refs[nrefs];
+		nrefs++;
+	}
+	if (!rc) {
+		with.references = refp;
+		with.nreferences = nrefs;
+		rc = disclosure_publish(t, &with, out, err);
+	}
+	for (int i = 0; i < nrefs; i++)
+		stats_table_release(&refs[i]);
+	return rc;
 }
 
 void disclosure_table_release(struct disclosure_table *p)

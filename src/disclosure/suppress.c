@@ -393,7 +393,8 @@ int disclosure_protect(struct disclosure_cube *c, const struct disclosure_option
 	int rc = 0;
 
 	for (size_t i = 0; i < c->ncells; i++)
-		c->state[i] = c->count[i] < threshold && (c->count[i] > 0 || suppress_zeros)
+		c->state[i] = (c->count[i] < threshold && (c->count[i] > 0 || suppress_zeros)) ||
+				      (o && o->also_primary && o->also_primary[i])
 				      ? DISCLOSURE_PRIMARY
 				      : DISCLOSURE_PUBLISHED;
 	lines = all_lines(c, &nlines);

@@ -333,10 +333,8 @@ static int parse_request(struct http_ctx *c, struct stats_request *r, int min_di
 	return 0;
 }
 
-static int compute(struct http_ctx *c, const struct stats_request *r, struct stats_table *t,
-		   struct sanad_error *err)
+static void request_query(const struct stats_request *r, struct stats_query *out)
 {
-	struct stats_engine *e = http_server_stats(c->srv);
 	struct stats_query q = { 0 };
 	q.dims = r->names;
 	q.ndims = r->ndims;
@@ -346,6 +344,15 @@ static int compute(struct http_ctx *c, const struct stats_request *r, struct sta
 	q.filters = r->filters;
 	q.nfilters = r->nfilters;
 	q.subject = r->subject;
+	*out = q;
+}
+
+static int compute(struct http_ctx *c, const struct stats_request *r, struct stats_table *t,
+		   struct sanad_error *err)
+{
+	struct stats_engine *e = http_server_stats(c->srv);
+	struct stats_query q;
+	request_query(r, &q);
 	return e ? stats_engine_compute(e, c->st, &q, t, err) : stats_compute(c->st, &q, t, err);
 }
 
@@ -360,7 +367,11 @@ static int publish(struct http_ctx *c, const struct stats_request *r, struct sta
 		reply_sanad_error(c, &err);
 		return -1;
 	}
-	if (disclosure_publish(t, &o, p, &err)) {
+	struct stats_query q;
+	request_query(r, &q);
+	/* with its unfiltered neighbours as references: answers that differ by
+	 * one filter must not subtract to a few people */
+	if (disclosure_publish_query(c->st, http_server_stats(c->srv), &q, t, &o, p, &err)) {
 		disclosure_table_release(p);
 		reply_sanad_error(c, &err);
 		return -1;
