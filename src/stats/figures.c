@@ -13,7 +13,7 @@
  * from the same tables `sanad stats --publish` prints, so a rate is never
  * published beside a suppressed count that it would give away.
  */
-#include "stats/stats.h"
+#include "stats/stats_internal.h"
 
 #include "disclosure/disclosure.h"
 
@@ -311,110 +311,38 @@ static void counter_add(struct counter *k, const char *const *v)
 	}
 }
 
-struct order_key {
-	int group; /* 0: listed or numeric, 1: other text, 2: unknown */
-	int64_t rank;
-	const char *text;
-	uint32_t id;
-};
-
-static int order_key_cmp(const void *pa, const void *pb)
-{
-	const struct order_key *a = pa, *b = pb;
-	int c;
-	if (a->group != b->group)
-		return a->group < b->group ? -1 : 1;
-	if (a->rank != b->rank)
-		return a->rank < b->rank ? -1 : 1;
-	if (a->text && b->text && (c = strcmp(a->text, b->text)))
-		return c;
-	return a->id < b->id ? -1 : a->id > b->id;
-}
-
-/* Column c of t from the counter, in display order (as stats_compute
- * orders: list order, numbers numerically, other text by bytes, unknown
- * last); pos[id] receives each value id's position. */
-static void build_column(struct stats_column *col, struct counter *k, int c, uint32_t *pos)
-{
-	const struct stats_dimension *dim = k->dims[c];
-	const struct vocab_list *list = dim->list ? vocab_list_find(dim->list) : NULL;
-	uint32_t n = k->values[c].count + (k->unknown_seen[c] ? 1 : 0);
-	struct order_key *keys = xcalloc(n ? n : 1, sizeof(*keys));
-
-	for (uint32_t i = 0; i < n; i++) {
-		struct order_key *o = &keys[i];
-		o->id = k->unknown_seen[c] ? i : i + 1;
-		if (!o->id) {
-			o->group = 2;
-			continue;
-		}
-		o->text = k->values[c].keys[o->id - 1];
-		o->group = 1;
-		if (list) {
-			const struct vocab_entry *e = vocab_lookup(list, o->text);
-			if (e) {
-				o->group = 0;
-				o->rank = e->index;
-			}
-		} else if (dim->kind == STATS_DIM_NUMBER) {
-			int64_t num;
-			if (!parse_int64(o->text, INT64_MIN, INT64_MAX, &num)) {
-				o->group = 0;
-				o->rank = num;
-			}
-		}
-	}
-	qsort(keys, n, sizeof(*keys), order_key_cmp);
-	col->values = xcalloc(n ? n : 1, sizeof(*col->values));
-	col->nvalues = (int)n;
-	for (uint32_t i = 0; i < n; i++) {
-		struct stats_value *v = &col->values[i];
-		pos[keys[i].id] = i;
-		if (!keys[i].id) {
-			v->label[VOCAB_EN] = xstrdup("unknown");
-			v->label[VOCAB_AR] = xstrdup("غير معروف");
-			continue;
-		}
-		v->code = xstrdup(keys[i].text);
-		for (int l = 0; l < 2; l++)
-			v->label[l] = xstrdup(list && keys[i].group == 0 ? vocab_label(dim->list, keys[i].text,
-										       (enum vocab_lang)l)
-								       : keys[i].text);
-	}
-	free(keys);
-}
-
-static int row_cmp(const void *pa, const void *pb)
-{
-	const struct stats_row *a = pa, *b = pb;
-	for (int i = 0; i < STATS_MAX_DIMS; i++)
-		if (a->value[i] != b->value[i])
-			return a->value[i] < b->value[i] ? -1 : 1;
-	return 0;
-}
-
 /* Turn the counter into t's columns and rows (t's columns' dim and name
- * already set). */
-static void counter_finish(struct counter *k, struct stats_table *t)
+ * already set), ordered and labelled as every stats table is
+ * (stats_table_finish).  Value id 0 is "unknown", ids 1.. the interned
+ * codes; a column without unknown values gets no unknown value. */
+static int counter_finish(struct counter *k, struct stats_table *t, struct storage *st, struct sanad_error *err)
 {
-	uint32_t *pos[STATS_MAX_DIMS] = { 0 };
+	char **codes[STATS_MAX_DIMS] = { 0 };
+	uint32_t ncodes[STATS_MAX_DIMS] = { 0 };
+	struct stats_cell *cells = xcalloc(k->ngroups ? k->ngroups : 1, sizeof(*cells));
 	size_t w = (size_t)k->ncols;
+	int rc;
 
 	t->total_victims = k->items;
 	for (int c = 0; c < k->ncols; c++) {
-		pos[c] = xcalloc(k->values[c].count + 1, sizeof(uint32_t));
-		build_column(&t->columns[c], k, c, pos[c]);
+		uint32_t first = k->unknown_seen[c] ? 1 : 0; /* where id 1 lands */
+		ncodes[c] = k->values[c].count + first;
+		codes[c] = xcalloc(ncodes[c] + 1, sizeof(char *));
+		for (uint32_t i = 0; i < k->values[c].count; i++)
+			codes[c][first + i] = k->values[c].keys[i];
 	}
-	t->rows = xcalloc(k->ngroups ? k->ngroups : 1, sizeof(*t->rows));
-	t->nrows = k->ngroups;
 	for (size_t g = 0; g < k->ngroups; g++) {
-		for (size_t c = 0; c < w; c++)
-			t->rows[g].value[c] = (int)pos[c][k->keys[g * w + c]];
-		t->rows[g].count = k->counts[g];
+		for (size_t c = 0; c < w; c++) {
+			uint32_t id = k->keys[g * w + c];
+			cells[g].value[c] = k->unknown_seen[c] ? id : id - 1;
+		}
+		cells[g].count = k->counts[g];
 	}
-	qsort(t->rows, t->nrows, sizeof(*t->rows), row_cmp);
+	rc = stats_table_finish(t, st, codes, ncodes, cells, k->ngroups, err);
 	for (int c = 0; c < STATS_MAX_DIMS; c++)
-		free(pos[c]);
+		free(codes[c]);
+	free(cells);
+	return rc;
 }
 
 static void counter_release(struct counter *k)
@@ -510,6 +438,9 @@ static void items_note(struct stats_table *t, enum stats_subject s)
 			 "تلقّت عدة خدمات أكثر من مرة",
 			 (long long)t->total_victims);
 	}
+	/* this note says what the multi-valued one would, and more */
+	for (int l = 0; l < 2; l++)
+		free(t->note[l]);
 	t->note[VOCAB_EN] = xstrdup(en);
 	t->note[VOCAB_AR] = xstrdup(ar);
 }
@@ -585,7 +516,8 @@ int stats_figures_compute(struct storage *st, const struct stats_query *q, struc
 	if (set.n && (rc = storage_item_scan(st, g, fields, nfields, set.ids[0], set.ids[set.n - 1], item_row, &w,
 					     err)))
 		goto out;
-	counter_finish(&w.k, t);
+	if ((rc = counter_finish(&w.k, t, st, err)))
+		goto out;
 	t->duplicates_merged = set.merged;
 	items_note(t, q->subject);
 out:
@@ -767,7 +699,8 @@ static int sdg_tables(struct storage *st, const struct stats_query *q, int year,
 		   : 0;
 	for (int i = 0; i < 3 && !rc; i++) {
 		int empty = 0;
-		counter_finish(&k[i], &tab[i].t);
+		if ((rc = counter_finish(&k[i], &tab[i].t, st, err)))
+			break;
 		for (int c = 0; c < tab[i].t.ncolumns; c++)
 			empty |= tab[i].t.columns[c].nvalues == 0;
 		if (empty)
