@@ -54,11 +54,12 @@ static int row_hash(const struct audit_row *r, const char *prev_hex, char out[CR
 	struct strbuf sb = STRBUF_INIT;
 	if (!prev_hex || strlen(prev_hex) != 64)
 		return -1;
-	for (int i = 0; i < 32; i++) {
-		unsigned v;
-		if (sscanf(prev_hex + 2 * i, "%2x", &v) != 1)
+	for (int i = 0; i < 64; i++) {
+		int c = tolower((unsigned char)prev_hex[i]);
+		int v = isdigit(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+		if (v < 0)
 			return -1;
-		prev[i] = (unsigned char)v;
+		prev[i / 2] = (unsigned char)(i % 2 ? (prev[i / 2] << 4) | v : v);
 	}
 	audit_canonical(r, &sb);
 	crypto_hasher_init(&h);
@@ -88,42 +89,82 @@ static int check_text(const char *what, const char *v, size_t max, struct sanad_
 	return 0;
 }
 
-int audit_append_at(struct storage *st, const char *at, const char *actor, const char *org_code,
-		    const char *action, const char *case_ref, const char *detail, struct sanad_error *err)
+/* Append one record in the open transaction, after chain's end (read from
+ * the database when chain does not know it). */
+static int append_in_tx(struct storage *st, struct audit_chain *chain, const char *at, const char *actor,
+			const char *org_code, const char *action, const char *case_ref, const char *detail,
+			struct sanad_error *err)
 {
 	struct audit_row r = { 0 };
-	char prev[CRYPTO_HASH_HEX], hash[CRYPTO_HASH_HEX];
-	int64_t last;
-	int own_tx = !storage_in_transaction(st), rc;
+	char hash[CRYPTO_HASH_HEX];
+	int rc;
 
-	if (!actor || !*actor || !action || !*action)
-		return sanad_error_set(err, SANAD_EINVAL, "an audit record needs an actor and an action");
-	if ((rc = check_text("actor", actor, 200, err)) || (rc = check_text("organisation", org_code, 200, err)) ||
-	    (rc = check_text("action", action, 64, err)) || (rc = check_text("case reference", case_ref, 200, err)) ||
-	    (rc = check_text("detail", detail, DETAIL_MAX, err)))
-		return rc;
-	if (own_tx && (rc = storage_begin(st, err)))
-		return rc;
-	if ((rc = storage_audit_last(st, &last, prev, err)))
-		goto out;
-	if (!prev[0])
-		snprintf(prev, sizeof(prev), "%s", ZERO_HASH);
-	r.id = last + 1;
+	if (!chain->known) {
+		if ((rc = storage_audit_last(st, &chain->last, chain->prev, err)))
+			return rc;
+		if (!chain->prev[0])
+			snprintf(chain->prev, sizeof(chain->prev), "%s", ZERO_HASH);
+		chain->known = 1;
+	}
+	r.id = chain->last + 1;
 	r.at = (char *)at;
 	r.actor = (char *)actor;
 	r.org_code = (char *)org_code;
 	r.action = (char *)action;
 	r.case_ref = (char *)case_ref;
 	r.detail = (char *)detail;
-	if (row_hash(&r, prev, hash)) {
-		rc = sanad_error_set(err, SANAD_EDB, "audit row %lld has a malformed hash; run 'sanad audit verify'",
-				     (long long)last);
-		goto out;
+	if (row_hash(&r, chain->prev, hash)) {
+		chain->known = 0;
+		return sanad_error_set(err, SANAD_EDB, "audit row %lld has a malformed hash; run 'sanad audit verify'",
+				       (long long)chain->last);
 	}
-	r.prev_hash = prev;
+	r.prev_hash = chain->prev;
 	r.hash = hash;
-	rc = storage_audit_insert(st, &r, err);
-out:
+	if ((rc = storage_audit_insert(st, &r, err))) {
+		chain->known = 0;
+		return rc;
+	}
+	chain->last = r.id;
+	memcpy(chain->prev, hash, sizeof(chain->prev));
+	return 0;
+}
+
+static int check_record(const char *actor, const char *org_code, const char *action, const char *case_ref,
+			const char *detail, struct sanad_error *err)
+{
+	int rc;
+	if (!actor || !*actor || !action || !*action)
+		return sanad_error_set(err, SANAD_EINVAL, "an audit record needs an actor and an action");
+	if ((rc = check_text("actor", actor, 200, err)) || (rc = check_text("organisation", org_code, 200, err)) ||
+	    (rc = check_text("action", action, 64, err)) || (rc = check_text("case reference", case_ref, 200, err)) ||
+	    (rc = check_text("detail", detail, DETAIL_MAX, err)))
+		return rc;
+	return 0;
+}
+
+int audit_append_chained(struct storage *st, struct audit_chain *chain, const char *at, const char *actor,
+			 const char *org_code, const char *action, const char *case_ref, const char *detail,
+			 struct sanad_error *err)
+{
+	int rc;
+	if (!storage_in_transaction(st))
+		return sanad_error_set(err, SANAD_EINVAL, "audit_append_chained needs an open transaction");
+	if ((rc = check_record(actor, org_code, action, case_ref, detail, err)))
+		return rc;
+	return append_in_tx(st, chain, at, actor, org_code, action, case_ref, detail, err);
+}
+
+int audit_append_at(struct storage *st, const char *at, const char *actor, const char *org_code,
+		    const char *action, const char *case_ref, const char *detail, struct sanad_error *err)
+{
+	struct audit_chain chain = AUDIT_CHAIN_INIT;
+	int own_tx = !storage_in_transaction(st), rc;
+
+	if ((rc = check_record(actor, org_code, action, case_ref, detail, err)))
+		return rc;
+	if (own_tx && (rc = storage_begin(st, err)))
+		return rc;
+	rc = append_in_tx(st, &chain, at, actor, org_code, action, case_ref, detail, err);
 	if (own_tx) {
 		if (!rc)
 			rc = storage_commit(st, err);

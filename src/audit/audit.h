@@ -50,6 +50,23 @@ int audit_append(struct storage *st, const char *actor, const char *org_code, co
 int audit_append_at(struct storage *st, const char *at, const char *actor, const char *org_code,
 		    const char *action, const char *case_ref, const char *detail, struct sanad_error *err);
 
+/* Where a run of appends inside one transaction has got to, so that each
+ * record after the first need not read the chain's end back from the
+ * database (the server's batched commits: http/audit_batch.c).  Start with
+ * AUDIT_CHAIN_INIT, use only inside one transaction, and start again after
+ * a failure or a rollback. */
+struct audit_chain {
+	int known;
+	int64_t last;                     /* id of the last record */
+	char prev[65];                    /* its hash */
+};
+#define AUDIT_CHAIN_INIT { 0, 0, { 0 } }
+/* audit_append_at inside the caller's transaction (which must be open),
+ * continuing chain. */
+int audit_append_chained(struct storage *st, struct audit_chain *chain, const char *at, const char *actor,
+			 const char *org_code, const char *action, const char *case_ref, const char *detail,
+			 struct sanad_error *err);
+
 /* The actor name of the CLI: "cli:" + the OS user name.  Static buffer. */
 const char *audit_cli_actor(void);
 

@@ -290,20 +290,49 @@ void api_cases_create(struct http_ctx *c)
  * of a case read's CPU time. */
 static void full_case_reply(struct http_ctx *c)
 {
-	json_t *body = export_case_json(&c->kase, 0), *out;
-	char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	char hex[CRYPTO_HASH_HEX], etag[40];
+	struct strbuf sb = STRBUF_INIT;
+	const char *body;
+	char version[33], etag[40], *ref;
+	json_t *ref_json;
+	size_t len;
 
-	crypto_hash_hex(text, strlen(text), hex);
-	free(text);
-	hex[32] = '\0'; /* case_version's length */
-	out = json_object();
-	json_object_set_new(out, "ref", json_string(case_get(&c->kase, "snd_CaseRef")));
-	json_object_set_new(out, "access", json_string(case_access_name(c->access)));
-	json_object_set_new(out, "version", json_string(hex));
-	json_object_set_new(out, "case", body);
-	snprintf(etag, sizeof(etag), "\"%.32s\"", hex);
-	reply_json(c, 200, out);
+	/* the server remembers the body of a case it has read (cache.c): the
+	 * same bytes as serialising it again */
+	body = http_cached_case_body(c->cache, c->cached, &len);
+	if (body) {
+		snprintf(version, sizeof(version), "%s", c->cached->version);
+	} else {
+		json_t *j = export_case_json(&c->kase, 0);
+		char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		char hex[CRYPTO_HASH_HEX];
+		crypto_hash_hex(text, strlen(text), hex);
+		snprintf(version, sizeof(version), "%.32s", hex); /* case_version's length */
+		http_json_escape(&sb, text, strlen(text));
+		free(text);
+		json_decref(j);
+		http_cache_case_set_body(c->cache, c->cached, sb.buf, sb.len, version);
+		body = strbuf_str(&sb);
+		len = sb.len;
+	}
+	/* {"ref":…,"access":…,"version":…,"case":…} as http_response_json
+	 * writes it (compact, in this order, < > & escaped) */
+	ref_json = json_string(case_get(&c->kase, "snd_CaseRef"));
+	ref = json_dumps(ref_json, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(ref_json);
+	{
+		struct strbuf out = STRBUF_INIT;
+		strbuf_addstr(&out, "{\"ref\":");
+		http_json_escape(&out, ref ? ref : "null", ref ? strlen(ref) : 4);
+		strbuf_addf(&out, ",\"access\":\"%s\",\"version\":\"%s\",\"case\":", case_access_name(c->access),
+			    version);
+		strbuf_add(&out, body, len);
+		strbuf_addch(&out, '}');
+		http_response_json_text(c->resp, 200, out.buf, out.len);
+		strbuf_release(&out);
+	}
+	free(ref);
+	strbuf_release(&sb);
+	snprintf(etag, sizeof(etag), "\"%s\"", version);
 	http_response_header(c->resp, "ETag", etag);
 }
 

@@ -69,8 +69,11 @@ static void commit_batch(struct storage *st, struct pending *batch)
 		return;
 	}
 	if ((rc = storage_begin(st, &err)) == 0) {
+		/* the chain's end is read once per batch, not once per row */
+		struct audit_chain chain = AUDIT_CHAIN_INIT;
 		for (p = batch; p && !rc; p = p->next)
-			rc = p->rc = append_one(st, p);
+			rc = p->rc = audit_append_chained(st, &chain, p->at, p->actor, p->org_code, p->action,
+							  p->case_ref, p->detail, &p->err);
 		if (!rc)
 			rc = storage_commit(st, &err);
 		if (rc)
@@ -134,11 +137,17 @@ int http_audit_append(struct storage *st, const char *actor, const char *org_cod
  * shares one fsync, and the guarantee is the one above: no answer before
  * the record of it is on disk.
  */
+/* Write-ahead log pages after which the checkpointer is woken: SQLite's
+ * own automatic checkpoint starts at 1000, in the committing thread. */
+#define AUDIT_CHECKPOINT_PAGES 1000
+
 struct http_audit_writer {
 	struct storage *st;  /* the writer's own connection */
-	pthread_t thread;
+	struct storage *ckpt_st; /* the checkpointer's */
+	pthread_t thread, ckpt_thread;
 	pthread_mutex_t lock;
-	pthread_cond_t wake;
+	pthread_cond_t wake, ckpt_wake;
+	int ckpt_wanted;
 	struct pending *head, **tail;
 	int stopping;        /* stop once the queue is empty */
 	int closed;          /* no more submissions: the caller writes itself */
@@ -166,6 +175,12 @@ static void *writer_main(void *arg)
 		if (!batch)
 			break; /* stopping, and nothing left */
 		commit_batch(w->st, batch);
+		if (storage_wal_pages(w->st) >= AUDIT_CHECKPOINT_PAGES) {
+			pthread_mutex_lock(&w->lock);
+			w->ckpt_wanted = 1;
+			pthread_cond_signal(&w->ckpt_wake);
+			pthread_mutex_unlock(&w->lock);
+		}
 		for (p = batch; p; p = next) {
 			next = p->next;
 			p->on_done(p->owner, p->rc, &p->err);
@@ -175,20 +190,56 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-int http_audit_writer_start(struct http_audit_writer **out, struct storage *st, struct sanad_error *err)
+static void *checkpointer_main(void *arg)
+{
+	struct http_audit_writer *w = arg;
+	for (;;) {
+		struct sanad_error err = { 0 };
+		pthread_mutex_lock(&w->lock);
+		while (!w->ckpt_wanted && !w->stopping)
+			pthread_cond_wait(&w->ckpt_wake, &w->lock);
+		if (!w->ckpt_wanted) { /* stopping: closing the connections checkpoints */
+			pthread_mutex_unlock(&w->lock);
+			break;
+		}
+		w->ckpt_wanted = 0;
+		pthread_mutex_unlock(&w->lock);
+		if (storage_checkpoint(w->ckpt_st, &err))
+			fprintf(stderr, "sanad serve: %s\n", err.message);
+	}
+	return NULL;
+}
+
+int http_audit_writer_start(struct http_audit_writer **out, struct storage *st, struct storage *ckpt_st,
+			    struct sanad_error *err)
 {
 	struct http_audit_writer *w = xcalloc(1, sizeof(*w));
 	int rc;
+	*out = NULL;
+	if ((rc = storage_audit_writer_tune(st, err))) {
+		free(w);
+		return rc;
+	}
 	w->st = st;
+	w->ckpt_st = ckpt_st;
 	w->tail = &w->head;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
-	if ((rc = pthread_create(&w->thread, NULL, writer_main, w))) {
+	pthread_cond_init(&w->ckpt_wake, NULL);
+	if ((rc = pthread_create(&w->ckpt_thread, NULL, checkpointer_main, w)) == 0 &&
+	    (rc = pthread_create(&w->thread, NULL, writer_main, w)) != 0) {
+		pthread_mutex_lock(&w->lock);
+		w->stopping = 1;
+		pthread_cond_signal(&w->ckpt_wake);
+		pthread_mutex_unlock(&w->lock);
+		pthread_join(w->ckpt_thread, NULL);
+	}
+	if (rc) {
+		pthread_cond_destroy(&w->ckpt_wake);
 		pthread_cond_destroy(&w->wake);
 		pthread_mutex_destroy(&w->lock);
 		free(w);
-		*out = NULL;
-		return sanad_error_set(err, SANAD_EIO, "cannot start the audit writer thread: %s", strerror(rc));
+		return sanad_error_set(err, SANAD_EIO, "cannot start the audit writer threads: %s", strerror(rc));
 	}
 	*out = w;
 	return 0;
@@ -230,8 +281,11 @@ void http_audit_writer_stop(struct http_audit_writer *w)
 	pthread_mutex_lock(&w->lock);
 	w->closed = w->stopping = 1;
 	pthread_cond_signal(&w->wake);
+	pthread_cond_signal(&w->ckpt_wake);
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL); /* after it has committed what was queued */
+	pthread_join(w->ckpt_thread, NULL);
+	pthread_cond_destroy(&w->ckpt_wake);
 	pthread_cond_destroy(&w->wake);
 	pthread_mutex_destroy(&w->lock);
 	free(w);

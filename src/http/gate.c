@@ -127,9 +127,12 @@ static int gate_authenticate(struct http_ctx *c)
 		token += 7;
 		while (*token == ' ')
 			token++;
-		if (auth_token_check(c->st, token, c->now, &c->user, &err)) {
-			reply_error(c, 401, "unauthenticated", "the bearer token is not valid");
-			return -1;
+		if (!http_cache_caller_get(c->cache, "bearer", token, &c->user, NULL)) {
+			if (auth_token_check(c->st, token, c->now, &c->user, &err)) {
+				reply_error(c, 401, "unauthenticated", "the bearer token is not valid");
+				return -1;
+			}
+			http_cache_caller_put(c->cache, c->cache_generation, "bearer", token, &c->user, NULL);
 		}
 		c->via_cookie = 0;
 	} else {
@@ -138,10 +141,13 @@ static int gate_authenticate(struct http_ctx *c)
 			reply_error(c, 401, "unauthenticated", "sign in first (POST /api/v1/session)");
 			return -1;
 		}
-		if (auth_session_check(c->st, cookie, c->now, &c->user, &c->csrf, &err)) {
-			free(cookie);
-			reply_error(c, 401, "unauthenticated", "the session has ended: sign in again");
-			return -1;
+		if (!http_cache_caller_get(c->cache, "session", cookie, &c->user, &c->csrf)) {
+			if (auth_session_check(c->st, cookie, c->now, &c->user, &c->csrf, &err)) {
+				free(cookie);
+				reply_error(c, 401, "unauthenticated", "the session has ended: sign in again");
+				return -1;
+			}
+			http_cache_caller_put(c->cache, c->cache_generation, "session", cookie, &c->user, c->csrf);
 		}
 		c->session_id = cookie;
 		c->via_cookie = 1;
@@ -214,9 +220,21 @@ static int gate_case(struct http_ctx *c)
 		}
 		ref = owned;
 	}
-	rc = storage_case_get(c->st, ref, &c->kase, &err);
-	if (rc)
-		case_record_release(&c->kase); /* initialised even when not found */
+	/* a read may use the case as this server last read it (cache.c); a
+	 * change always starts from the database */
+	int reading = c->req->method == HTTP_GET || c->req->method == HTTP_HEAD;
+	if (reading && (c->cached = http_cache_case_take(c->cache, ref))) {
+		/* GET /cases/{ref}, the one reading case route, only reads kase */
+		c->kase = c->cached->record;
+		c->kase_borrowed = 1;
+		rc = 0;
+	} else {
+		rc = storage_case_get(c->st, ref, &c->kase, &err);
+		if (rc)
+			case_record_release(&c->kase); /* initialised even when not found */
+		else if (reading)
+			c->cached = http_cache_case_put(c->cache, c->cache_generation, ref, &c->kase);
+	}
 	if (rc == SANAD_ENOTFOUND) {
 		reply_error(c, 404, "not_found", "no case with reference '%.80s'", ref);
 		free(owned);
@@ -256,8 +274,9 @@ static void ctx_release(struct http_ctx *c)
 {
 	if (c->signed_in)
 		auth_user_release(&c->user);
-	if (c->have_case)
+	if (c->have_case && !c->kase_borrowed)
 		case_record_release(&c->kase);
+	http_cache_case_drop(c->cache, c->cached);
 	free(c->session_id);
 	free(c->csrf);
 }
@@ -274,6 +293,8 @@ void http_dispatch(struct http_server *srv, const struct http_config *cfg, struc
 	c.req = req;
 	c.resp = resp;
 	c.now = now;
+	c.cache = http_server_cache(srv);
+	c.cache_generation = http_cache_generation(c.cache);
 	c.route = http_route_find(req, &c, &allowed);
 	if (!c.route) {
 		if (allowed) {
@@ -311,6 +332,10 @@ void http_dispatch(struct http_server *srv, const struct http_config *cfg, struc
 	c.route->handler(&c);
 	if (!resp->status) /* a handler that answered nothing is a bug; never send an empty 200 */
 		reply_error(&c, 500, "internal", "the server did not answer this request");
+	/* after the handler's commit, before its answer leaves: the next
+	 * request, of this caller or any other, sees the change (cache.c) */
+	if (req->method & HTTP_UNSAFE_METHODS)
+		http_cache_changed(c.cache);
 out:
 	if (storage_in_transaction(st)) {
 		/* every handler ends its transaction; one left open is a bug */

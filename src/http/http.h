@@ -48,6 +48,9 @@ struct http_config {
 	int trust_forwarded;          /* take the client address from X-Forwarded-For
 	                               * (only behind a reverse proxy that sets it) */
 	FILE *log;                    /* one line per request; NULL: no access log */
+	unsigned cache_ttl_ms;        /* how long a caller's check and a case read are
+	                               * remembered (http/cache.c); 0: not at all */
+	size_t cache_cases;           /* cases remembered at most */
 };
 
 /* Fill cfg with the defaults documented in `sanad serve --help`. */
@@ -183,6 +186,12 @@ void http_response_header(struct http_response *resp, const char *name, const ch
 const char *http_response_header_get(const struct http_response *resp, const char *name);
 /* Set status and a JSON body (json's reference is stolen). */
 void http_response_json(struct http_response *resp, int status, json_t *json);
+/* Set status and a JSON body already serialised and escaped as
+ * http_response_json does (http_json_escape): for answers assembled from
+ * remembered parts. */
+void http_response_json_text(struct http_response *resp, int status, const char *text, size_t len);
+/* Append text (JSON) to sb with < > & written as \u escapes. */
+void http_json_escape(struct strbuf *sb, const char *text, size_t len);
 /* Set status and the error envelope. */
 void http_response_error(struct http_response *resp, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

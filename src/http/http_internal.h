@@ -56,6 +56,13 @@ struct http_ctx {
 	int have_case;
 	enum case_access access;
 	size_t item;                      /* {id} routes: the referral's index (from 0) */
+	/* cache.c: the generation read before anything else, and the
+	 * remembered case kase was copied from (or was remembered as) */
+	struct http_cache *cache;
+	uint64_t cache_generation;
+	const struct http_cached_case *cached;
+	int kase_borrowed;                /* kase is cached->record itself, not a copy:
+	                                   * only GET routes, which never change it */
 };
 
 /* gate.c: route req, run the gate and then the handler, on connection st.
@@ -109,10 +116,13 @@ int http_audit_append(struct storage *st, const char *actor, const char *org_cod
  * that thread.  submit returns -1 (nothing queued) when w is NULL or
  * stopping: the caller then writes with http_audit_append.  stop commits
  * what is queued, runs its on_done calls and joins the thread (st stays
- * the caller's). */
+ * the caller's).  A second thread copies the write-ahead log back into the
+ * database on its own connection ckpt_st (also the caller's), so that no
+ * commit waits for that copy. */
 typedef void (*http_audit_done_fn)(void *owner, int rc, const struct sanad_error *err);
 struct http_audit_writer;
-int http_audit_writer_start(struct http_audit_writer **out, struct storage *st, struct sanad_error *err);
+int http_audit_writer_start(struct http_audit_writer **out, struct storage *st, struct storage *ckpt_st,
+			    struct sanad_error *err);
 int http_audit_writer_submit(struct http_audit_writer *w, const char *actor, const char *org_code,
 			     const char *action, const char *case_ref, const char *detail,
 			     http_audit_done_fn on_done, void *owner);
@@ -184,6 +194,48 @@ void api_static_get(struct http_ctx *c);
 void api_ui_session_get(struct http_ctx *c); /* api_ui_extras.c: the web interface's extras */
 void api_ui_fields_get(struct http_ctx *c);
 void api_ui_team_get(struct http_ctx *c);
+
+/* ---- cache.c: the server's short memory of callers and of cases read ----
+ * (see cache.c for what is remembered, for how long, and why that is safe).
+ * Every function takes a NULL cache (no server, or caching off) and then
+ * remembers nothing. */
+struct http_cache;
+struct http_cached_case {
+	struct case_record record;    /* unredacted, as storage_case_get gave it */
+	char *body;                   /* the full-access "case" JSON (escaped as
+	                               * http_response_json does), or NULL */
+	size_t body_len;
+	char version[33];             /* case_version of body */
+};
+/* NULL when ttl_ms is 0 (caching off). */
+struct http_cache *http_cache_new(unsigned ttl_ms, size_t max_cases, size_t max_callers);
+void http_cache_free(struct http_cache *k);
+/* Read at the start of a request, before the database; stored with what
+ * the request reads. */
+uint64_t http_cache_generation(struct http_cache *k);
+/* The server changed something: forget everything remembered. */
+void http_cache_changed(struct http_cache *k);
+/* kind: "bearer" or "session".  1 and copies into user (and *csrf) when
+ * this credential's check is remembered; 0 otherwise. */
+int http_cache_caller_get(struct http_cache *k, const char *kind, const char *credential,
+			  struct auth_user *user, char **csrf);
+void http_cache_caller_put(struct http_cache *k, uint64_t generation, const char *kind, const char *credential,
+			   const struct auth_user *user, const char *csrf);
+/* A remembered case (a reference the caller gives back with
+ * http_cache_case_drop), or NULL. */
+const struct http_cached_case *http_cache_case_take(struct http_cache *k, const char *ref);
+/* Remember a copy of record read at generation; returns it taken, or NULL
+ * (caching off, or something changed since generation was read). */
+const struct http_cached_case *http_cache_case_put(struct http_cache *k, uint64_t generation, const char *ref,
+						   const struct case_record *record);
+/* Attach the rendered full-access body (once; later calls are ignored). */
+void http_cache_case_set_body(struct http_cache *k, const struct http_cached_case *c, const char *body,
+			      size_t len, const char *version);
+/* c's body (stable once set) or NULL. */
+const char *http_cached_case_body(struct http_cache *k, const struct http_cached_case *c, size_t *len);
+void http_cache_case_drop(struct http_cache *k, const struct http_cached_case *c);
+/* The server's cache (NULL: none, or srv NULL). */
+struct http_cache *http_server_cache(struct http_server *srv);
 
 /* Look up an embedded web asset by its path under web/ ("index.html"):
  * returns 0 and fills data/len/mime, or -1. */

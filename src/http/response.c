@@ -61,18 +61,40 @@ void http_response_json(struct http_response *resp, int status, json_t *json)
 	resp->static_body = NULL;
 	resp->static_len = 0;
 	strbuf_reset(&resp->body);
-	for (const char *p = text ? text : "null"; *p;) {
-		size_t n = strcspn(p, "<>&");
-		strbuf_add(&resp->body, p, n);
-		p += n;
-		if (*p) {
-			strbuf_addstr(&resp->body, *p == '<' ? "\\u003c" : *p == '>' ? "\\u003e" : "\\u0026");
-			p++;
-		}
-	}
+	if (text)
+		http_json_escape(&resp->body, text, strlen(text));
+	else
+		strbuf_addstr(&resp->body, "null");
 	strbuf_addch(&resp->body, '\n');
 	free(text);
 	json_decref(json);
+	resp->is_api = 1;
+}
+
+void http_json_escape(struct strbuf *sb, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *q = p;
+		while (q < end && *q != '<' && *q != '>' && *q != '&')
+			q++;
+		strbuf_add(sb, p, (size_t)(q - p));
+		if (q == end)
+			break;
+		strbuf_addstr(sb, *q == '<' ? "\\u003c" : *q == '>' ? "\\u003e" : "\\u0026");
+		p = q + 1;
+	}
+}
+
+void http_response_json_text(struct http_response *resp, int status, const char *text, size_t len)
+{
+	resp->status = status;
+	resp->content_type = "application/json; charset=utf-8";
+	resp->static_body = NULL;
+	resp->static_len = 0;
+	strbuf_reset(&resp->body);
+	strbuf_add(&resp->body, text, len);
+	strbuf_addch(&resp->body, '\n');
 	resp->is_api = 1;
 }
 

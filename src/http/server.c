@@ -62,6 +62,8 @@ void http_config_defaults(struct http_config *cfg)
 	 * buffers: room for the limits above with margin, so that going over a
 	 * limit gets our JSON answer rather than the library's own */
 	cfg->connection_memory = 64 * 1024;
+	cfg->cache_ttl_ms = 1000;
+	cfg->cache_cases = 4096;
 }
 
 struct http_server {
@@ -80,7 +82,8 @@ struct http_server {
 	/* sanad serve only: the thread that commits audit records while their
 	 * connections wait suspended (audit_batch.c), on its own connection */
 	struct http_audit_writer *audit;
-	struct storage *audit_st;
+	struct storage *audit_st, *checkpoint_st;
+	struct http_cache *cache; /* cache.c; NULL when turned off */
 };
 
 int http_server_open(struct http_server **out, const struct http_config *cfg, struct sanad_error *err)
@@ -112,6 +115,7 @@ int http_server_open(struct http_server **out, const struct http_config *cfg, st
 		}
 	}
 	srv->nidle = srv->nconns = (int)srv->cfg.threads;
+	srv->cache = http_cache_new(srv->cfg.cache_ttl_ms, srv->cfg.cache_cases, 1024);
 	if ((rc = stats_engine_open(&srv->stats, err))) {
 		http_server_close(srv);
 		return rc;
@@ -125,6 +129,11 @@ struct stats_engine *http_server_stats(struct http_server *srv)
 	return srv ? srv->stats : NULL;
 }
 
+struct http_cache *http_server_cache(struct http_server *srv)
+{
+	return srv ? srv->cache : NULL;
+}
+
 void http_server_close(struct http_server *srv)
 {
 	if (!srv)
@@ -133,8 +142,11 @@ void http_server_close(struct http_server *srv)
 	http_audit_writer_stop(srv->audit);
 	if (srv->audit_st)
 		storage_close(srv->audit_st);
+	if (srv->checkpoint_st)
+		storage_close(srv->checkpoint_st);
 	if (srv->stats)
 		stats_engine_close(srv->stats);
+	http_cache_free(srv->cache);
 	for (int i = 0; i < srv->nidle; i++)
 		storage_close(srv->idle[i]);
 	free(srv->idle);
@@ -265,8 +277,14 @@ static enum MHD_Result queue(struct exchange *ex, struct MHD_Connection *conn, s
 	if (resp->static_body)
 		r = MHD_create_response_from_buffer(resp->static_len, (void *)resp->static_body,
 						    MHD_RESPMEM_PERSISTENT);
-	else
-		r = MHD_create_response_from_buffer(resp->body.len, resp->body.buf, MHD_RESPMEM_MUST_COPY);
+	else if (resp->body.len) { /* the buffer goes to libmicrohttpd, which frees it */
+		size_t len = resp->body.len;
+		char *buf = strbuf_detach(&resp->body);
+		r = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+		if (!r)
+			free(buf);
+	} else
+		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	if (!r)
 		return MHD_NO;
 	if (resp->content_type)
@@ -547,8 +565,9 @@ int http_serve(const struct http_config *cfg, struct sanad_error *err)
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, &old);
 	if ((rc = storage_open_keyed(&srv->audit_st, cfg->db_path, 0, cfg->key_path, err)) ||
-	    (rc = http_audit_writer_start(&srv->audit, srv->audit_st, err))) {
-		http_server_close(srv); /* closes audit_st */
+	    (rc = storage_open_keyed(&srv->checkpoint_st, cfg->db_path, 0, cfg->key_path, err)) ||
+	    (rc = http_audit_writer_start(&srv->audit, srv->audit_st, srv->checkpoint_st, err))) {
+		http_server_close(srv); /* closes audit_st and checkpoint_st */
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return rc;
 	}

@@ -44,6 +44,35 @@ static void row_from(sqlite3_stmt *s, struct audit_row *r)
 	r->hash = dup_col(s, 8);
 }
 
+static int note_wal_pages(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	(void)db;
+	(void)name;
+	((struct storage *)arg)->wal_pages = pages;
+	return SQLITE_OK;
+}
+
+int storage_audit_writer_tune(struct storage *st, struct sanad_error *err)
+{
+	(void)err;
+	/* replaces the automatic checkpoint, which is itself a WAL hook */
+	sqlite3_wal_hook(st->db, note_wal_pages, st);
+	return 0;
+}
+
+int storage_wal_pages(const struct storage *st)
+{
+	return st->wal_pages;
+}
+
+int storage_checkpoint(struct storage *st, struct sanad_error *err)
+{
+	int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		return storage_sql_error(st, err, "checkpointing the write-ahead log");
+	return 0;
+}
+
 int storage_audit_last(struct storage *st, int64_t *id, char hash[65], struct sanad_error *err)
 {
 	/* once per record the server writes: prepared once per connection */

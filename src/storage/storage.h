@@ -259,6 +259,18 @@ struct audit_row {
 void audit_row_release(struct audit_row *r);
 /* Id and hash of the last row: *id 0 and hash "" when the trail is empty. */
 int storage_audit_last(struct storage *st, int64_t *id, char hash[65], struct sanad_error *err);
+/* For a connection that appends audit records all day (the server's audit
+ * writer): its commits no longer copy the write-ahead log back into the
+ * database (a checkpoint of thousands of pages stalled every answer
+ * waiting for the commit); another connection does that with
+ * storage_checkpoint, when storage_wal_pages says the log has grown. */
+int storage_audit_writer_tune(struct storage *st, struct sanad_error *err);
+/* Pages in the write-ahead log after st's last commit (only on a
+ * connection given to storage_audit_writer_tune; 0 elsewhere). */
+int storage_wal_pages(const struct storage *st);
+/* Copy what it can of the write-ahead log back into the database without
+ * waiting for readers or writers (a PASSIVE checkpoint). */
+int storage_checkpoint(struct storage *st, struct sanad_error *err);
 /* Insert r as given (r->id must be last id + 1). */
 int storage_audit_insert(struct storage *st, const struct audit_row *r, struct sanad_error *err);
 /* Walk all rows in id order. */

@@ -41,6 +41,8 @@ struct storage {
 	 * holds a read snapshot between calls */
 	sqlite3_stmt *case_by_ref, *case_children[GROUP_COUNT];
 	sqlite3_stmt *hot[STORAGE_HOT_COUNT];
+	int wal_pages;                            /* after this connection's last commit,
+	                                           * when storage_audit_writer_tune set it */
 };
 /* The hot statement slot's statement, prepared on first use (NULL with err
  * set if that fails); sqlite3_reset it after use. */

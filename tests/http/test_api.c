@@ -14,6 +14,8 @@ struct fixture {
 };
 
 static struct fixture *F;
+/* the server requests go to: F->srv unless a test opens its own */
+static struct http_server *use_srv;
 
 static char *add_user(struct storage *st, const char *name, enum role role, const char *org)
 {
@@ -105,7 +107,7 @@ static int call_full(const char *method, const char *target, const char *token, 
 	for (int i = 0; headers && headers[i]; i += 2)
 		http_request_add_header(&req, headers[i], headers[i + 1], &e);
 	http_response_init(&resp);
-	http_server_handle(F->srv, &req, &resp);
+	http_server_handle(use_srv ? use_srv : F->srv, &req, &resp);
 	status = resp.status;
 	if (out) {
 		json_error_t jerr;
@@ -470,6 +472,195 @@ static void test_keyset_paging(void **state)
 	assert_int_equal(call("GET", "/api/v1/cases?stage=Nonsense", F->token_sup, NULL, NULL), 400);
 }
 
+/* ---- the server's memory of callers and cases (http/cache.c) ---- */
+
+/* A second server on the fixture's database, remembering for ttl_ms. */
+static struct http_server *server_with_ttl(unsigned ttl_ms)
+{
+	struct http_config cfg = F->cfg;
+	struct http_server *srv;
+	struct sanad_error err = { 0 };
+	cfg.cache_ttl_ms = ttl_ms;
+	if (http_server_open(&srv, &cfg, &err))
+		fail_msg("%s", err.message);
+	return srv;
+}
+
+/* What another process (the sanad command) does: change a case on its
+ * own connection. */
+static void change_outside(const char *ref, const char *field, const char *value)
+{
+	struct storage *st;
+	struct sanad_error err = { 0 };
+	struct case_record c;
+	assert_int_equal(storage_open(&st, F->path, 0, &err), 0);
+	assert_int_equal(storage_case_get(st, ref, &c, &err), 0);
+	assert_int_equal(case_set(&c, field, value, &err), 0);
+	assert_int_equal(storage_case_update(st, &c, &err), 0);
+	case_record_release(&c);
+	storage_close(st);
+}
+
+static char *body_of(const char *method, const char *target, const char *token, const char *body, int *status,
+		     char etag[64])
+{
+	struct http_response resp;
+	char *text;
+	*status = call_full(method, target, token, body, NULL, NULL, &resp);
+	text = xstrndup(resp.body.buf ? resp.body.buf : "", resp.body.len);
+	snprintf(etag, 64, "%s", http_response_header_get(&resp, "ETag") ? http_response_header_get(&resp, "ETag") : "");
+	http_response_release(&resp);
+	return text;
+}
+
+/* A remembered case is answered with the very bytes of a fresh read, and
+ * every answer is still audited. */
+static void test_remembered_case_reads_are_identical_and_audited(void **state)
+{
+	char *ref = new_case(F->token_cw, "{\"prs_FirstName\":\"<b>Noor</b> & co\",\"prs_SecondName\":\"\u0627\u0644\u062d\u0633\u0646\"}");
+	char target[128], etag1[64], etag2[64], etag3[64];
+	char *first, *second, *fresh;
+	struct http_server *uncached = server_with_ttl(0);
+	struct storage *st;
+	struct sanad_error err = { 0 };
+	struct audit_query q = { 0 };
+	struct audit_row *rows;
+	size_t n;
+	int status, views = 0;
+	(void)state;
+	snprintf(target, sizeof(target), "/api/v1/cases/%s", ref);
+	use_srv = NULL;
+	first = body_of("GET", target, F->token_cw, NULL, &status, etag1);
+	assert_int_equal(status, 200);
+	second = body_of("GET", target, F->token_cw, NULL, &status, etag2);
+	assert_int_equal(status, 200);
+	use_srv = uncached;
+	fresh = body_of("GET", target, F->token_cw, NULL, &status, etag3);
+	use_srv = NULL;
+	assert_int_equal(status, 200);
+	assert_string_equal(first, second);
+	assert_string_equal(first, fresh);
+	assert_string_equal(etag1, etag2);
+	assert_string_equal(etag1, etag3);
+	assert_non_null(strstr(first, "\\u003cb\\u003eNoor")); /* escaped as every answer is */
+	assert_int_equal(storage_open(&st, F->path, 0, &err), 0);
+	q.case_ref = ref;
+	assert_int_equal(audit_list(st, &q, &rows, &n, &err), 0);
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(rows[i].action, AUDIT_VIEW) && !strcmp(rows[i].actor, "cw"))
+			views++;
+		audit_row_release(&rows[i]);
+	}
+	free(rows);
+	storage_close(st);
+	assert_int_equal(views, 3);
+	http_server_close(uncached);
+	free(first);
+	free(second);
+	free(fresh);
+	free(ref);
+}
+
+/* The policy decides on every request: a case remembered for one caller
+ * is not shown to another who may not see it. */
+static void test_remembered_case_still_passes_the_policy(void **state)
+{
+	char *ref = new_case(F->token_cw, "{\"prs_FirstName\":\"Salma\"}"), target[128];
+	(void)state;
+	use_srv = NULL;
+	snprintf(target, sizeof(target), "/api/v1/cases/%s", ref);
+	assert_int_equal(call("GET", target, F->token_cw, NULL, NULL), 200);
+	assert_int_equal(call("GET", target, F->token_cwb, NULL, NULL), 404);
+	assert_int_equal(call("GET", target, F->token_sys, NULL, NULL), 403);
+	assert_int_equal(call("GET", target, F->token_sup, NULL, NULL), 200);
+	free(ref);
+}
+
+/* A change made through the server is seen by the next request, even
+ * with a memory of an hour; one made by another process is seen once the
+ * server changes anything, and at once with caching off. */
+static void test_what_a_change_makes_the_server_forget(void **state)
+{
+	struct http_server *hour = server_with_ttl(3600 * 1000), *off = server_with_ttl(0);
+	char *ref = new_case(F->token_cw, "{\"prs_FirstName\":\"Huda\"}"), *other, target[128];
+	json_t *j;
+	(void)state;
+	snprintf(target, sizeof(target), "/api/v1/cases/%s", ref);
+	use_srv = hour;
+	other = new_case(F->token_cw, "{\"prs_FirstName\":\"Other\"}");
+	assert_int_equal(call("GET", target, F->token_cw, NULL, &j), 200);
+	assert_null(json_object_get(json_object_get(j, "case"), "prs_MiddleName"));
+	json_decref(j);
+	/* through the server: seen at once */
+	assert_int_equal(call("PATCH", target, F->token_cw, "{\"prs_MiddleName\":\"Through\"}", NULL), 200);
+	assert_int_equal(call("GET", target, F->token_cw, NULL, &j), 200);
+	assert_string_equal(str(json_object_get(j, "case"), "prs_MiddleName"), "Through");
+	json_decref(j);
+	/* by another process: remembered until the server changes something */
+	change_outside(ref, "prs_MiddleName", "Outside");
+	assert_int_equal(call("GET", target, F->token_cw, NULL, &j), 200);
+	assert_string_equal(str(json_object_get(j, "case"), "prs_MiddleName"), "Through");
+	json_decref(j);
+	use_srv = off;
+	assert_int_equal(call("GET", target, F->token_cw, NULL, &j), 200);
+	assert_string_equal(str(json_object_get(j, "case"), "prs_MiddleName"), "Outside");
+	json_decref(j);
+	use_srv = hour;
+	{
+		char t2[128];
+		snprintf(t2, sizeof(t2), "/api/v1/cases/%s/comments", other);
+		assert_int_equal(call("POST", t2, F->token_cw, "{\"cco_CaseComment\":\"any change\"}", NULL), 201);
+	}
+	assert_int_equal(call("GET", target, F->token_cw, NULL, &j), 200);
+	assert_string_equal(str(json_object_get(j, "case"), "prs_MiddleName"), "Outside");
+	json_decref(j);
+	use_srv = NULL;
+	http_server_close(hour);
+	http_server_close(off);
+	free(ref);
+	free(other);
+}
+
+/* A remembered caller: disabling through the server ends access at once;
+ * disabling by another process ends it once the memory ends (at once with
+ * caching off). */
+static void test_disabled_callers_are_not_remembered(void **state)
+{
+	struct http_server *hour = server_with_ttl(3600 * 1000), *off = server_with_ttl(0);
+	struct storage *st;
+	struct sanad_error err = { 0 };
+	char *token;
+	(void)state;
+	assert_int_equal(storage_open(&st, F->path, 0, &err), 0);
+	token = add_user(st, "temp.cw", ROLE_CASEWORKER, "ngo-a");
+	assert_int_equal(auth_user_set_disabled(st, "temp.cw", 0, &err), 0);
+	storage_close(st);
+	use_srv = hour;
+	assert_int_equal(call("GET", "/api/v1/me", token, NULL, NULL), 200);
+	assert_int_equal(storage_open(&st, F->path, 0, &err), 0);
+	assert_int_equal(auth_user_set_disabled(st, "temp.cw", 1, &err), 0);
+	storage_close(st);
+	assert_int_equal(call("GET", "/api/v1/me", token, NULL, NULL), 200); /* remembered */
+	use_srv = off;
+	assert_int_equal(call("GET", "/api/v1/me", token, NULL, NULL), 401);
+	/* enabled again (disabling revoked its tokens: a new one) */
+	use_srv = hour;
+	assert_int_equal(call("PATCH", "/api/v1/users/temp.cw", F->token_sys, "{\"disabled\":false}", NULL), 200);
+	free(token);
+	assert_int_equal(storage_open(&st, F->path, 0, &err), 0);
+	assert_int_equal(auth_token_create(st, "temp.cw", "again", (int64_t)time(NULL), &token, &err), 0);
+	storage_close(st);
+	assert_int_equal(call("GET", "/api/v1/me", token, NULL, NULL), 200);
+	assert_int_equal(call("GET", "/api/v1/me", token, NULL, NULL), 200);
+	/* through the server: at once, however long the memory */
+	assert_int_equal(call("PATCH", "/api/v1/users/temp.cw", F->token_sys, "{\"disabled\":true}", NULL), 200);
+	assert_int_equal(call("GET", "/api/v1/me", token, NULL, NULL), 401);
+	use_srv = NULL;
+	http_server_close(hour);
+	http_server_close(off);
+	free(token);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -481,6 +672,10 @@ int main(void)
 		cmocka_unit_test(test_stale_version_is_409),
 		cmocka_unit_test(test_concurrent_changes_keep_every_item),
 		cmocka_unit_test(test_keyset_paging),
+		cmocka_unit_test(test_remembered_case_reads_are_identical_and_audited),
+		cmocka_unit_test(test_remembered_case_still_passes_the_policy),
+		cmocka_unit_test(test_what_a_change_makes_the_server_forget),
+		cmocka_unit_test(test_disabled_callers_are_not_remembered),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

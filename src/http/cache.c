@@ -1,0 +1,394 @@
+/*
+ * http/cache.c: the server's short memory of who is calling and of the
+ * cases it has just read.
+ *
+ * Why: a case read used to cost about 0.6 ms of CPU, nearly all of it
+ * repeated work — finding the bearer token's account, reading the case
+ * row and its seven repeating groups, decrypting the identities and
+ * serialising the same JSON again.  And every audit commit (one per batch
+ * of reads) makes SQLite throw away the page cache of every other
+ * connection, so those lookups went back to the file each time.  The
+ * same caseworkers read the same open cases all day; remembering them for
+ * a moment takes that work off the common path.
+ *
+ * What stays exactly as it was: every request is still authenticated (a
+ * remembered caller is the answer of auth_token_check/auth_session_check
+ * for that very token), the policy still decides on every request from
+ * the caller and the case, every view is still audited and committed
+ * before its answer is sent.  Only the database reads are skipped.
+ *
+ * When a remembered answer is dropped:
+ *   - the server changed anything: every POST/PUT/PATCH/DELETE that reaches
+ *     a handler moves the generation on (http_cache_changed, from the
+ *     gate, after the handler's commit), and entries of an older
+ *     generation are never used again.  A change made through this server
+ *     is therefore seen by the very next request, whatever it changed
+ *     (a case, a consent, a user, an organisation's rules, a session);
+ *   - ttl_ms after it was read (1 s by default, `sanad serve
+ *     --cache-ttl`): the bound on how long a change made by another
+ *     process (the sanad command: `sanad user disable`, an import) can go
+ *     unseen.  0 turns the cache off;
+ *   - to stay within its size (least recently used first).
+ *
+ * A generation is read before the database is (http_cache_generation at
+ * the start of a request) and stored with what was read: an answer read
+ * before a change committed carries the older generation, so it can never
+ * outlive the change, even when it is stored after it.
+ *
+ * Decrypted identities are held here as they are held by a request in
+ * flight, in this process's memory only; the entries are freed when
+ * dropped.
+ */
+#include "http/http_internal.h"
+
+#include "crypto/crypto.h"
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define CACHE_BUCKETS 4096
+
+struct entry {
+	struct entry *hnext;          /* hash chain */
+	struct entry *newer, *older;  /* recency list */
+	char *key;
+	uint64_t generation;
+	int64_t born_ms;
+	int refs;                     /* takers, plus one while in the table */
+	int kind;                     /* ENTRY_CASE or ENTRY_CALLER */
+	/* ENTRY_CASE */
+	struct http_cached_case c;
+	/* ENTRY_CALLER */
+	struct auth_user user;
+	char *csrf;
+};
+
+enum { ENTRY_CASE, ENTRY_CALLER };
+
+struct table {
+	struct entry *bucket[CACHE_BUCKETS];
+	struct entry *newest, *oldest;
+	size_t count, max;
+};
+
+struct http_cache {
+	pthread_mutex_t lock;
+	uint64_t generation;
+	unsigned ttl_ms;
+	struct table cases, callers;
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static unsigned bucket_of(const char *key)
+{
+	uint32_t h = 2166136261u; /* FNV-1a: keys are case references and hashes */
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h % CACHE_BUCKETS;
+}
+
+struct http_cache *http_cache_new(unsigned ttl_ms, size_t max_cases, size_t max_callers)
+{
+	struct http_cache *k;
+	if (!ttl_ms || (!max_cases && !max_callers))
+		return NULL;
+	k = xcalloc(1, sizeof(*k));
+	pthread_mutex_init(&k->lock, NULL);
+	k->ttl_ms = ttl_ms;
+	k->generation = 1;
+	k->cases.max = max_cases;
+	k->callers.max = max_callers;
+	return k;
+}
+
+static void entry_free(struct entry *e)
+{
+	if (e->kind == ENTRY_CASE) {
+		case_record_release(&e->c.record);
+		free(e->c.body);
+	} else {
+		auth_user_release(&e->user);
+		free(e->csrf);
+	}
+	free(e->key);
+	free(e);
+}
+
+static void entry_unref(struct entry *e)
+{
+	if (--e->refs == 0)
+		entry_free(e);
+}
+
+/* Take e out of t (its table reference goes). Under the lock. */
+static void table_remove(struct table *t, struct entry *e)
+{
+	struct entry **pp = &t->bucket[bucket_of(e->key)];
+	while (*pp && *pp != e)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = e->hnext;
+	if (e->newer)
+		e->newer->older = e->older;
+	else
+		t->newest = e->older;
+	if (e->older)
+		e->older->newer = e->newer;
+	else
+		t->oldest = e->newer;
+	t->count--;
+	entry_unref(e);
+}
+
+static void table_clear(struct table *t)
+{
+	while (t->newest)
+		table_remove(t, t->newest);
+}
+
+void http_cache_free(struct http_cache *k)
+{
+	if (!k)
+		return;
+	table_clear(&k->cases);
+	table_clear(&k->callers);
+	pthread_mutex_destroy(&k->lock);
+	free(k);
+}
+
+uint64_t http_cache_generation(struct http_cache *k)
+{
+	uint64_t g;
+	if (!k)
+		return 0;
+	pthread_mutex_lock(&k->lock);
+	g = k->generation;
+	pthread_mutex_unlock(&k->lock);
+	return g;
+}
+
+void http_cache_changed(struct http_cache *k)
+{
+	if (!k)
+		return;
+	pthread_mutex_lock(&k->lock);
+	k->generation++;
+	/* nothing of the old generation will be used again: free it now
+	 * rather than holding identities until they are evicted */
+	table_clear(&k->cases);
+	table_clear(&k->callers);
+	pthread_mutex_unlock(&k->lock);
+}
+
+/* The live entry for key, moved to the front, or NULL; a stale one is
+ * dropped.  Under the lock. */
+static struct entry *table_find(struct http_cache *k, struct table *t, const char *key)
+{
+	struct entry *e = t->bucket[bucket_of(key)];
+	while (e && strcmp(e->key, key))
+		e = e->hnext;
+	if (!e)
+		return NULL;
+	if (e->generation != k->generation || now_ms() - e->born_ms >= (int64_t)k->ttl_ms) {
+		table_remove(t, e);
+		return NULL;
+	}
+	if (t->newest != e) { /* to the front */
+		e->newer->older = e->older;
+		if (e->older)
+			e->older->newer = e->newer;
+		else
+			t->oldest = e->newer;
+		e->older = t->newest;
+		e->newer = NULL;
+		t->newest->newer = e;
+		t->newest = e;
+	}
+	return e;
+}
+
+/* Put e (one reference, the table's) in t, replacing an entry of the same
+ * key, when generation is still current; 0 if it was not put.  Under the
+ * lock. */
+static int table_put(struct http_cache *k, struct table *t, struct entry *e)
+{
+	struct entry *old;
+	unsigned b;
+	if (e->generation != k->generation || !t->max)
+		return 0;
+	b = bucket_of(e->key);
+	for (old = t->bucket[b]; old && strcmp(old->key, e->key); old = old->hnext)
+		;
+	if (old)
+		table_remove(t, old);
+	while (t->count >= t->max && t->oldest)
+		table_remove(t, t->oldest);
+	e->hnext = t->bucket[b];
+	t->bucket[b] = e;
+	e->older = t->newest;
+	e->newer = NULL;
+	if (t->newest)
+		t->newest->newer = e;
+	else
+		t->oldest = e;
+	t->newest = e;
+	t->count++;
+	return 1;
+}
+
+/* ---- callers ---- */
+
+/* The key of a credential: its hash, so that the table holds no token. */
+static void caller_key(const char *kind, const char *credential, char key[CRYPTO_HASH_HEX + 2])
+{
+	key[0] = kind[0];
+	crypto_hash_hex(credential, strlen(credential), key + 1);
+}
+
+static void user_copy(struct auth_user *dst, const struct auth_user *src)
+{
+	*dst = *src;
+	dst->username = src->username ? xstrdup(src->username) : NULL;
+	dst->display_name = src->display_name ? xstrdup(src->display_name) : NULL;
+	dst->org_code = src->org_code ? xstrdup(src->org_code) : NULL;
+	dst->org_type = src->org_type ? xstrdup(src->org_type) : NULL;
+	dst->language = src->language ? xstrdup(src->language) : NULL;
+}
+
+int http_cache_caller_get(struct http_cache *k, const char *kind, const char *credential,
+			  struct auth_user *user, char **csrf)
+{
+	char key[CRYPTO_HASH_HEX + 2];
+	struct entry *e;
+	if (!k || !k->callers.max)
+		return 0;
+	caller_key(kind, credential, key);
+	pthread_mutex_lock(&k->lock);
+	e = table_find(k, &k->callers, key);
+	if (e) {
+		user_copy(user, &e->user);
+		if (csrf)
+			*csrf = e->csrf ? xstrdup(e->csrf) : NULL;
+	}
+	pthread_mutex_unlock(&k->lock);
+	return e != NULL;
+}
+
+void http_cache_caller_put(struct http_cache *k, uint64_t generation, const char *kind, const char *credential,
+			   const struct auth_user *user, const char *csrf)
+{
+	char key[CRYPTO_HASH_HEX + 2];
+	struct entry *e;
+	if (!k || !k->callers.max)
+		return;
+	caller_key(kind, credential, key);
+	e = xcalloc(1, sizeof(*e));
+	e->kind = ENTRY_CALLER;
+	e->key = xstrdup(key);
+	e->generation = generation;
+	e->born_ms = now_ms();
+	e->refs = 1;
+	user_copy(&e->user, user);
+	e->csrf = csrf ? xstrdup(csrf) : NULL;
+	pthread_mutex_lock(&k->lock);
+	if (!table_put(k, &k->callers, e))
+		entry_unref(e);
+	pthread_mutex_unlock(&k->lock);
+}
+
+/* ---- cases ---- */
+
+static struct entry *entry_of(const struct http_cached_case *c)
+{
+	return (struct entry *)(void *)((char *)(void *)c - offsetof(struct entry, c));
+}
+
+const struct http_cached_case *http_cache_case_take(struct http_cache *k, const char *ref)
+{
+	struct entry *e;
+	if (!k || !k->cases.max)
+		return NULL;
+	pthread_mutex_lock(&k->lock);
+	e = table_find(k, &k->cases, ref);
+	if (e)
+		e->refs++;
+	pthread_mutex_unlock(&k->lock);
+	return e ? &e->c : NULL;
+}
+
+const struct http_cached_case *http_cache_case_put(struct http_cache *k, uint64_t generation, const char *ref,
+						   const struct case_record *record)
+{
+	struct entry *e;
+	if (!k || !k->cases.max)
+		return NULL;
+	e = xcalloc(1, sizeof(*e));
+	e->kind = ENTRY_CASE;
+	e->key = xstrdup(ref);
+	e->generation = generation;
+	/* up to a quarter older than it is: cases read together are not all
+	 * read again at the same moment (a burst of reloads) */
+	{
+		uint32_t r;
+		crypto_random_bytes(&r, sizeof(r));
+		e->born_ms = now_ms() - (int64_t)(r % (k->ttl_ms / 4 + 1));
+	}
+	e->refs = 2; /* the table's and the caller's */
+	case_record_copy(&e->c.record, record);
+	pthread_mutex_lock(&k->lock);
+	if (!table_put(k, &k->cases, e)) {
+		pthread_mutex_unlock(&k->lock);
+		entry_free(e);
+		return NULL;
+	}
+	pthread_mutex_unlock(&k->lock);
+	return &e->c;
+}
+
+void http_cache_case_set_body(struct http_cache *k, const struct http_cached_case *c, const char *body,
+			      size_t len, const char *version)
+{
+	struct entry *e;
+	if (!k || !c)
+		return;
+	e = entry_of(c);
+	pthread_mutex_lock(&k->lock);
+	/* set once: takers read body without the lock once they saw it set */
+	if (!e->c.body) {
+		e->c.body_len = len;
+		snprintf(e->c.version, sizeof(e->c.version), "%s", version);
+		e->c.body = xstrndup(body, len);
+	}
+	pthread_mutex_unlock(&k->lock);
+}
+
+const char *http_cached_case_body(struct http_cache *k, const struct http_cached_case *c, size_t *len)
+{
+	const char *body;
+	if (!k || !c)
+		return NULL;
+	pthread_mutex_lock(&k->lock);
+	body = c->body;
+	*len = c->body_len;
+	pthread_mutex_unlock(&k->lock);
+	return body;
+}
+
+void http_cache_case_drop(struct http_cache *k, const struct http_cached_case *c)
+{
+	if (!k || !c)
+		return;
+	pthread_mutex_lock(&k->lock);
+	entry_unref(entry_of(c));
+	pthread_mutex_unlock(&k->lock);
+}
