@@ -8,7 +8,7 @@
 const char usage_serve[] =
 	"usage: sanad serve --db PATH [--key FILE] [--listen ADDR:PORT] [--threads N] [--max-body BYTES]\n"
 	"                   [--timeout SECONDS] [--per-ip-limit N] [--connection-limit N]\n"
-	"                   [--trust-forwarded] [--quiet]\n"
+	"                   [--cache-ttl MS] [--cache-cases N] [--trust-forwarded] [--quiet]\n"
 	"       sanad serve --routes\n"
 	"\n"
 	"Serve the JSON API (/api/v1/, see docs/api.md) and the web interface from\n"
@@ -26,6 +26,13 @@ const char usage_serve[] =
 	"  --connection-limit N  open connections in all (default 512)\n"
 	"  --trust-forwarded     take the client address from X-Forwarded-For: only\n"
 	"                        behind a reverse proxy that sets it\n"
+	"  --cache-ttl MS        remember a caller's sign-in check and a case it read for\n"
+	"                        this long (default 1000; 0: never).  Every change made\n"
+	"                        through the server is seen by the next request at once;\n"
+	"                        this bounds how long one made by another process (the\n"
+	"                        sanad command, e.g. 'sanad user disable') goes unseen.\n"
+	"                        Every read is still checked by the policy and audited\n"
+	"  --cache-cases N       cases remembered at most (default 4096)\n"
 	"\n"
 	"  --routes              print the route table (method, path, handler, policy\n"
 	"                        action, flags) and exit\n"
@@ -61,10 +68,11 @@ static int option_number(const char *value, const char *name, int64_t min, int64
 int cmd_serve(int argc, char **argv, struct cli_context *ctx)
 {
 	static const char *const opts[] = { "listen=", "threads=", "max-body=", "timeout=", "per-ip-limit=",
-					    "connection-limit=", "trust-forwarded", "quiet", "routes", NULL };
+					    "connection-limit=", "cache-ttl=", "cache-cases=", "trust-forwarded", "quiet",
+					    "routes", NULL };
 	struct http_config cfg;
 	struct sanad_error err = { 0 };
-	int64_t threads = 4, body = 1 << 20, timeout = 15, per_ip = 32, limit = 512;
+	int64_t threads = 4, body = 1 << 20, timeout = 15, per_ip = 32, limit = 512, ttl = 1000, cases = 4096;
 	char **pos;
 	int npos, rc;
 
@@ -87,7 +95,9 @@ int cmd_serve(int argc, char **argv, struct cli_context *ctx)
 	    (rc = option_number(cli_option(argc, argv, "max-body"), "max-body", 1024, 64 << 20, &body)) ||
 	    (rc = option_number(cli_option(argc, argv, "timeout"), "timeout", 1, 3600, &timeout)) ||
 	    (rc = option_number(cli_option(argc, argv, "per-ip-limit"), "per-ip-limit", 1, 100000, &per_ip)) ||
-	    (rc = option_number(cli_option(argc, argv, "connection-limit"), "connection-limit", 1, 100000, &limit)))
+	    (rc = option_number(cli_option(argc, argv, "connection-limit"), "connection-limit", 1, 100000, &limit)) ||
+	    (rc = option_number(cli_option(argc, argv, "cache-ttl"), "cache-ttl", 0, 60000, &ttl)) ||
+	    (rc = option_number(cli_option(argc, argv, "cache-cases"), "cache-cases", 0, 1000000, &cases)))
 		return rc;
 	http_config_defaults(&cfg);
 	cfg.db_path = ctx->db_path;
@@ -99,6 +109,8 @@ int cmd_serve(int argc, char **argv, struct cli_context *ctx)
 	cfg.connection_timeout = (unsigned)timeout;
 	cfg.per_ip_limit = (unsigned)per_ip;
 	cfg.connection_limit = (unsigned)limit;
+	cfg.cache_ttl_ms = (unsigned)ttl;
+	cfg.cache_cases = (size_t)cases;
 	cfg.trust_forwarded = cli_flag(argc, argv, "trust-forwarded");
 	cfg.log = cli_flag(argc, argv, "quiet") ? NULL : stderr;
 	if (http_serve(&cfg, &err)) {

@@ -139,7 +139,7 @@ int http_audit_append(struct storage *st, const char *actor, const char *org_cod
  */
 /* Write-ahead log pages after which the checkpointer is woken: SQLite's
  * own automatic checkpoint starts at 1000, in the committing thread. */
-#define AUDIT_CHECKPOINT_PAGES 1000
+#define AUDIT_CHECKPOINT_PAGES 10000
 
 struct http_audit_writer {
 	struct storage *st;  /* the writer's own connection */
