@@ -59,6 +59,7 @@ struct entry {
 	uint64_t generation;
 	int64_t born_ms;
 	int refs;                     /* takers, plus one while in the table */
+	int in_table;
 	int kind;                     /* ENTRY_CASE or ENTRY_CALLER */
 	/* ENTRY_CASE */
 	struct http_cached_case c;
@@ -147,6 +148,7 @@ static void table_remove(struct table *t, struct entry *e)
 	else
 		t->oldest = e->newer;
 	t->count--;
+	e->in_table = 0;
 	entry_unref(e);
 }
 
@@ -190,19 +192,24 @@ void http_cache_changed(struct http_cache *k)
 	pthread_mutex_unlock(&k->lock);
 }
 
-/* The live entry for key, moved to the front, or NULL; a stale one is
- * dropped.  Under the lock. */
-static struct entry *table_find(struct http_cache *k, struct table *t, const char *key)
+/* The live entry for key, moved to the front, or NULL; one of an older
+ * generation is dropped.  One older than the TTL is dropped too unless
+ * expired is given: then it is returned with *expired set. Under the lock. */
+static struct entry *table_find(struct http_cache *k, struct table *t, const char *key, int *expired)
 {
 	struct entry *e = t->bucket[bucket_of(key)];
+	int old;
 	while (e && strcmp(e->key, key))
 		e = e->hnext;
 	if (!e)
 		return NULL;
-	if (e->generation != k->generation || now_ms() - e->born_ms >= (int64_t)k->ttl_ms) {
+	old = now_ms() - e->born_ms >= (int64_t)k->ttl_ms;
+	if (e->generation != k->generation || (old && !expired)) {
 		table_remove(t, e);
 		return NULL;
 	}
+	if (expired)
+		*expired = old;
 	if (t->newest != e) { /* to the front */
 		e->newer->older = e->older;
 		if (e->older)
@@ -243,6 +250,7 @@ static int table_put(struct http_cache *k, struct table *t, struct entry *e)
 		t->oldest = e;
 	t->newest = e;
 	t->count++;
+	e->in_table = 1;
 	return 1;
 }
 
@@ -274,7 +282,7 @@ int http_cache_caller_get(struct http_cache *k, const char *kind, const char *cr
 		return 0;
 	caller_key(kind, credential, key);
 	pthread_mutex_lock(&k->lock);
-	e = table_find(k, &k->callers, key);
+	e = table_find(k, &k->callers, key, NULL);
 	if (e) {
 		user_copy(user, &e->user);
 		if (csrf)
@@ -313,21 +321,54 @@ static struct entry *entry_of(const struct http_cached_case *c)
 	return (struct entry *)(void *)((char *)(void *)c - offsetof(struct entry, c));
 }
 
-const struct http_cached_case *http_cache_case_take(struct http_cache *k, const char *ref)
+const struct http_cached_case *http_cache_case_take(struct http_cache *k, const char *ref, int *expired)
 {
 	struct entry *e;
+	*expired = 0;
 	if (!k || !k->cases.max)
 		return NULL;
 	pthread_mutex_lock(&k->lock);
-	e = table_find(k, &k->cases, ref);
+	e = table_find(k, &k->cases, ref, expired);
 	if (e)
 		e->refs++;
 	pthread_mutex_unlock(&k->lock);
 	return e ? &e->c : NULL;
 }
 
+static int64_t born_now(struct http_cache *k)
+{
+	/* up to a quarter older than it is: cases read together are not all
+	 * checked again at the same moment */
+	uint32_t r;
+	crypto_random_bytes(&r, sizeof(r));
+	return now_ms() - (int64_t)(r % (k->ttl_ms / 4 + 1));
+}
+
+void http_cache_case_renew(struct http_cache *k, const struct http_cached_case *c)
+{
+	if (!k || !c)
+		return;
+	pthread_mutex_lock(&k->lock);
+	entry_of(c)->born_ms = born_now(k);
+	pthread_mutex_unlock(&k->lock);
+}
+
+void http_cache_case_forget(struct http_cache *k, const struct http_cached_case *c)
+{
+	struct entry *e;
+	if (!k || !c)
+		return;
+	e = entry_of(c);
+	pthread_mutex_lock(&k->lock);
+	if (e->in_table)
+		table_remove(&k->cases, e);
+	entry_unref(e); /* the taker's */
+	pthread_mutex_unlock(&k->lock);
+}
+
 const struct http_cached_case *http_cache_case_put(struct http_cache *k, uint64_t generation, const char *ref,
-						   const struct case_record *record)
+						   const struct case_record *record, int64_t updated_at,
+						   int64_t read_at)
 {
 	struct entry *e;
 	if (!k || !k->cases.max)
@@ -336,15 +377,11 @@ const struct http_cached_case *http_cache_case_put(struct http_cache *k, uint64_
 	e->kind = ENTRY_CASE;
 	e->key = xstrdup(ref);
 	e->generation = generation;
-	/* up to a quarter older than it is: cases read together are not all
-	 * read again at the same moment (a burst of reloads) */
-	{
-		uint32_t r;
-		crypto_random_bytes(&r, sizeof(r));
-		e->born_ms = now_ms() - (int64_t)(r % (k->ttl_ms / 4 + 1));
-	}
+	e->born_ms = born_now(k);
 	e->refs = 2; /* the table's and the caller's */
 	case_record_copy(&e->c.record, record);
+	e->c.updated_at = updated_at;
+	e->c.read_at = read_at;
 	pthread_mutex_lock(&k->lock);
 	if (!table_put(k, &k->cases, e)) {
 		pthread_mutex_unlock(&k->lock);

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define SESSION_COOKIE "__Host-sanad_session"
 
@@ -222,18 +223,41 @@ static int gate_case(struct http_ctx *c)
 	}
 	/* a read may use the case as this server last read it (cache.c); a
 	 * change always starts from the database */
-	int reading = c->req->method == HTTP_GET || c->req->method == HTTP_HEAD;
-	if (reading && (c->cached = http_cache_case_take(c->cache, ref))) {
+	int reading = c->req->method == HTTP_GET || c->req->method == HTTP_HEAD, expired;
+	int64_t id, updated_at, read_at;
+	if (reading && (c->cached = http_cache_case_take(c->cache, ref, &expired)) && expired) {
+		/* remembered for a while: still as it was?  A change from another
+		 * process sets updated_at (seconds), so it is seen unless it fell
+		 * in the second the case was read: then read it again */
+		if (!storage_case_stamp(c->st, ref, &id, &updated_at, &err) && id == c->cached->record.id &&
+		    updated_at == c->cached->updated_at && updated_at < c->cached->read_at) {
+			http_cache_case_renew(c->cache, c->cached);
+		} else {
+			http_cache_case_forget(c->cache, c->cached);
+			c->cached = NULL;
+			memset(&err, 0, sizeof(err));
+		}
+	}
+	if (c->cached) {
 		/* GET /cases/{ref}, the one reading case route, only reads kase */
 		c->kase = c->cached->record;
 		c->kase_borrowed = 1;
 		rc = 0;
+	} else if (reading && c->cache) {
+		read_at = (int64_t)time(NULL);
+		rc = storage_case_stamp(c->st, ref, &id, &updated_at, &err);
+		if (!rc)
+			rc = storage_case_get(c->st, ref, &c->kase, &err);
+		else
+			case_record_init(&c->kase);
+		if (rc)
+			case_record_release(&c->kase); /* initialised even when not found */
+		else
+			c->cached = http_cache_case_put(c->cache, c->cache_generation, ref, &c->kase, updated_at, read_at);
 	} else {
 		rc = storage_case_get(c->st, ref, &c->kase, &err);
 		if (rc)
 			case_record_release(&c->kase); /* initialised even when not found */
-		else if (reading)
-			c->cached = http_cache_case_put(c->cache, c->cache_generation, ref, &c->kase);
 	}
 	if (rc == SANAD_ENOTFOUND) {
 		reply_error(c, 404, "not_found", "no case with reference '%.80s'", ref);

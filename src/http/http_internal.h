@@ -206,6 +206,8 @@ struct http_cached_case {
 	                               * http_response_json does), or NULL */
 	size_t body_len;
 	char version[33];             /* case_version of body */
+	int64_t updated_at;           /* storage_case_stamp's, read before record */
+	int64_t read_at;              /* Unix seconds, taken before that stamp */
 };
 /* NULL when ttl_ms is 0 (caching off). */
 struct http_cache *http_cache_new(unsigned ttl_ms, size_t max_cases, size_t max_callers);
@@ -222,12 +224,18 @@ int http_cache_caller_get(struct http_cache *k, const char *kind, const char *cr
 void http_cache_caller_put(struct http_cache *k, uint64_t generation, const char *kind, const char *credential,
 			   const struct auth_user *user, const char *csrf);
 /* A remembered case (a reference the caller gives back with
- * http_cache_case_drop), or NULL. */
-const struct http_cached_case *http_cache_case_take(struct http_cache *k, const char *ref);
-/* Remember a copy of record read at generation; returns it taken, or NULL
- * (caching off, or something changed since generation was read). */
+ * http_cache_case_drop), or NULL.  *expired: it is older than the TTL; the
+ * caller checks it against the database (storage_case_stamp) and then
+ * renews it, or forgets it (which also gives the reference back). */
+const struct http_cached_case *http_cache_case_take(struct http_cache *k, const char *ref, int *expired);
+void http_cache_case_renew(struct http_cache *k, const struct http_cached_case *c);
+void http_cache_case_forget(struct http_cache *k, const struct http_cached_case *c);
+/* Remember a copy of record read at generation, with its stamp; returns it
+ * taken, or NULL (caching off, or something changed since generation was
+ * read). */
 const struct http_cached_case *http_cache_case_put(struct http_cache *k, uint64_t generation, const char *ref,
-						   const struct case_record *record);
+						   const struct case_record *record, int64_t updated_at,
+						   int64_t read_at);
 /* Attach the rendered full-access body (once; later calls are ignored). */
 void http_cache_case_set_body(struct http_cache *k, const struct http_cached_case *c, const char *body,
 			      size_t len, const char *version);

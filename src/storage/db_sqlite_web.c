@@ -4,6 +4,29 @@
  */
 #include "storage/storage_internal.h"
 
+int storage_case_stamp(struct storage *st, const char *ref, int64_t *id, int64_t *updated_at,
+		       struct sanad_error *err)
+{
+	sqlite3_stmt *s = storage_hot(st, HOT_CASE_STAMP, "SELECT id, updated_at FROM cases WHERE snd_CaseRef = ?", err);
+	int rc;
+	if (!s)
+		return err->code;
+	sqlite3_bind_text(s, 1, ref, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		*updated_at = sqlite3_column_int64(s, 1);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = sanad_error_set(err, SANAD_ENOTFOUND, "no case with reference '%.64s'", ref);
+	} else {
+		rc = storage_sql_error(st, err, "reading a case's stamp");
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc;
+}
+
 int storage_org_update(struct storage *st, const struct organisation *o, struct sanad_error *err)
 {
 	sqlite3_stmt *s;

@@ -289,6 +289,14 @@ int storage_audit_query(struct storage *st, const struct audit_query *q, struct 
 
 /* ---- web API support (db_sqlite_web.c; added for src/http) ---- */
 
+/* A case's id and the time it last changed (updated_at, Unix seconds: every
+ * change of a case or of its repeating groups goes through
+ * storage_case_update, which sets it).  Much cheaper than reading the case:
+ * the server checks with it that a case it remembers is still as it was.
+ * SANAD_ENOTFOUND if there is no case ref. */
+int storage_case_stamp(struct storage *st, const char *ref, int64_t *id, int64_t *updated_at,
+		       struct sanad_error *err);
+
 /* Change the name, Arabic name, in_pool and own_cases_only of the
  * organisation o->code (code, type and country stay).  SANAD_ENOTFOUND if
  * there is none. */

@@ -5,6 +5,7 @@
 #include "http/http_internal.h"
 
 #include <pthread.h>
+#include <unistd.h>
 
 struct fixture {
 	char *path, *key;
@@ -621,6 +622,31 @@ static void test_what_a_change_makes_the_server_forget(void **state)
 	free(other);
 }
 
+/* Past its TTL a remembered case is checked against the database's stamp:
+ * a change from another process is then seen, even one made within the
+ * second the case was read. */
+static void test_expired_case_is_checked_against_the_database(void **state)
+{
+	struct http_server *ms = server_with_ttl(1);
+	char *ref = new_case(F->token_cw, "{\"prs_FirstName\":\"Rania\"}"), target[128];
+	const char *names[] = { "One", "Two", "Three" };
+	json_t *j;
+	(void)state;
+	snprintf(target, sizeof(target), "/api/v1/cases/%s", ref);
+	use_srv = ms;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(call("GET", target, F->token_cw, NULL, NULL), 200);
+		change_outside(ref, "prs_MiddleName", names[i]);
+		usleep(3000); /* past the 1 ms memory */
+		assert_int_equal(call("GET", target, F->token_cw, NULL, &j), 200);
+		assert_string_equal(str(json_object_get(j, "case"), "prs_MiddleName"), names[i]);
+		json_decref(j);
+	}
+	use_srv = NULL;
+	http_server_close(ms);
+	free(ref);
+}
+
 /* A remembered caller: disabling through the server ends access at once;
  * disabling by another process ends it once the memory ends (at once with
  * caching off). */
@@ -675,6 +701,7 @@ int main(void)
 		cmocka_unit_test(test_remembered_case_reads_are_identical_and_audited),
 		cmocka_unit_test(test_remembered_case_still_passes_the_policy),
 		cmocka_unit_test(test_what_a_change_makes_the_server_forget),
+		cmocka_unit_test(test_expired_case_is_checked_against_the_database),
 		cmocka_unit_test(test_disabled_callers_are_not_remembered),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
