@@ -257,16 +257,32 @@ static char *new_case(const char *token, const char *body)
 	return ref;
 }
 
-static void test_other_organisation_is_404_and_audited(void **state)
+/* How many audit records of case ref have this action and actor. */
+static int audit_count(const char *ref, const char *action, const char *actor)
 {
-	char *ref = new_case(F->token_cw, "{\"prs_FirstName\":\"Amina\"}"), target[128];
-	json_t *j, *k;
 	struct storage *st;
 	struct sanad_error err = { 0 };
 	struct audit_query q = { 0 };
 	struct audit_row *rows;
 	size_t n;
-	int denied = 0;
+	int count = 0;
+	assert_int_equal(storage_open(&st, F->path, 0, &err), 0);
+	q.case_ref = ref;
+	assert_int_equal(audit_list(st, &q, &rows, &n, &err), 0);
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(rows[i].action, action) && !strcmp(rows[i].actor, actor))
+			count++;
+		audit_row_release(&rows[i]);
+	}
+	free(rows);
+	storage_close(st);
+	return count;
+}
+
+static void test_other_organisation_is_404_and_audited(void **state)
+{
+	char *ref = new_case(F->token_cw, "{\"prs_FirstName\":\"Amina\"}"), target[128];
+	json_t *j, *k;
 	(void)state;
 	snprintf(target, sizeof(target), "/api/v1/cases/%s", ref);
 	assert_int_equal(call("GET", target, F->token_cwb, NULL, &j), 404);
@@ -277,17 +293,7 @@ static void test_other_organisation_is_404_and_audited(void **state)
 	/* every case route answers the same */
 	snprintf(target, sizeof(target), "/api/v1/cases/%s/comments", ref);
 	assert_int_equal(call("POST", target, F->token_cwb, "{\"cco_CaseComment\":\"x\"}", NULL), 404);
-	assert_int_equal(storage_open(&st, F->path, 0, &err), 0);
-	q.case_ref = ref;
-	assert_int_equal(audit_list(st, &q, &rows, &n, &err), 0);
-	for (size_t i = 0; i < n; i++) {
-		if (!strcmp(rows[i].action, AUDIT_DENIED) && !strcmp(rows[i].actor, "cwb"))
-			denied++;
-		audit_row_release(&rows[i]);
-	}
-	free(rows);
-	storage_close(st);
-	assert_int_equal(denied, 2);
+	assert_int_equal(audit_count(ref, AUDIT_DENIED, "cwb"), 2);
 	free(ref);
 }
 
@@ -522,12 +528,7 @@ static void test_remembered_case_reads_are_identical_and_audited(void **state)
 	char target[128], etag1[64], etag2[64], etag3[64];
 	char *first, *second, *fresh;
 	struct http_server *uncached = server_with_ttl(0);
-	struct storage *st;
-	struct sanad_error err = { 0 };
-	struct audit_query q = { 0 };
-	struct audit_row *rows;
-	size_t n;
-	int status, views = 0;
+	int status;
 	(void)state;
 	snprintf(target, sizeof(target), "/api/v1/cases/%s", ref);
 	use_srv = NULL;
@@ -544,17 +545,7 @@ static void test_remembered_case_reads_are_identical_and_audited(void **state)
 	assert_string_equal(etag1, etag2);
 	assert_string_equal(etag1, etag3);
 	assert_non_null(strstr(first, "\\u003cb\\u003eNoor")); /* escaped as every answer is */
-	assert_int_equal(storage_open(&st, F->path, 0, &err), 0);
-	q.case_ref = ref;
-	assert_int_equal(audit_list(st, &q, &rows, &n, &err), 0);
-	for (size_t i = 0; i < n; i++) {
-		if (!strcmp(rows[i].action, AUDIT_VIEW) && !strcmp(rows[i].actor, "cw"))
-			views++;
-		audit_row_release(&rows[i]);
-	}
-	free(rows);
-	storage_close(st);
-	assert_int_equal(views, 3);
+	assert_int_equal(audit_count(ref, AUDIT_VIEW, "cw"), 3);
 	http_server_close(uncached);
 	free(first);
 	free(second);
