@@ -47,6 +47,7 @@ void api_caseload_get(struct http_ctx *c)
 	q.org_code = c->user.org_code ? c->user.org_code : "";
 	q.owner = owner ? owner : c->user.username;
 	q.open_only = 1;
+	q.fields = case_summary_fields; /* the organisation's own cases */
 	cc.overdue = json_array();
 	cc.rest = json_array();
 	if (storage_case_each(c->st, &q, caseload_row, &cc, &err) < 0) {

@@ -176,6 +176,7 @@ void api_cases_list(struct http_ctx *c)
 		q.with_children = 1;
 	} else if (!scope || !strcmp(scope, "own")) {
 		q.org_code = c->user.org_code ? c->user.org_code : "";
+		q.fields = case_summary_fields; /* own cases: no repeating part is needed */
 		/* those who see only their own cases: let the index find them */
 		if (!q.owner && (c->pu.role == ROLE_HOTLINE || (c->pu.role == ROLE_CASEWORKER && c->pu.own_cases_only)))
 			q.owner = c->user.username;

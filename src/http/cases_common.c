@@ -56,10 +56,10 @@ json_t *case_json_for(struct http_ctx *c, const struct case_record *kase)
 }
 
 /* The list columns: enough to pick a case, nothing narrative. */
-static const char *const summary_fields[] = {
+const char *const case_summary_fields[] = {
 	"snd_CaseRef", "snd_Organisation", "cas_CaseOwner", "snd_Stage", "cas_Status",
 	"vic_TraffickingStatus", "snd_RegistrationDate", "snd_NextFollowUpDate", "snd_YearOfRegistration",
-	"snd_Sex", "snd_AgeBroad", "prs_Citizenship", "prs_FirstName", "prs_SecondName",
+	"snd_Sex", "snd_AgeBroad", "prs_Citizenship", "prs_FirstName", "prs_SecondName", NULL
 };
 
 json_t *case_summary_json(struct http_ctx *c, const struct case_record *kase)
@@ -72,10 +72,10 @@ json_t *case_summary_json(struct http_ctx *c, const struct case_record *kase)
 
 	case_record_copy(&copy, kase);
 	access = policy_redact(&c->pu, &copy);
-	for (size_t k = 0; k < sizeof(summary_fields) / sizeof(summary_fields[0]); k++) {
-		int i = domain_field_index(GROUP_CASE, summary_fields[k]);
+	for (const char *const *f = case_summary_fields; *f; f++) {
+		int i = domain_field_index(GROUP_CASE, *f);
 		if (i >= 0 && copy.main.value[i])
-			json_object_set_new(o, summary_fields[k], export_value_json(&gd->fields[i], copy.main.value[i]));
+			json_object_set_new(o, *f, export_value_json(&gd->fields[i], copy.main.value[i]));
 	}
 	today_string(today);
 	json_object_set_new(o, "overdue", json_boolean(case_is_overdue(kase, today)));

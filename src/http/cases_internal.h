@@ -13,6 +13,11 @@ json_t *case_json_for(struct http_ctx *c, const struct case_record *kase);
  * citizenship and (when visible) the names; "overdue" and "access".  New
  * reference. */
 json_t *case_summary_json(struct http_ctx *c, const struct case_record *kase);
+/* The fields case_summary_json shows (NULL-terminated).  They include all
+ * the policy needs to decide on a case of the caller's own organisation
+ * (organisation, owner) and case_is_overdue's, so lists of such cases read
+ * only these (case_query.fields). */
+extern const char *const case_summary_fields[];
 /* The content hash that versions a case (32 hex digits): it changes exactly
  * when a stored value changes. */
 void case_version(const struct case_record *c, char out[33]);

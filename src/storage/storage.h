@@ -87,6 +87,10 @@ struct case_query {
 	const char *consent_scope;   /* the case has a consent item of this scope */
 	const char *referred_to;     /* the case has a referral item to this organisation code */
 	const char *referral_status; /* ... with this snd_ReferralStatus (unset counts as Pending) */
+	/* only these case fields (NULL-terminated names) are read, and only
+	 * their sealed values decrypted; the others are left NULL.  NULL: all.
+	 * For lists, which show a dozen fields of each case. */
+	const char *const *fields;
 };
 /* Call fn for each matching case in id order; fn returning non-zero stops
  * the walk and that value is returned.  The record is only valid during

@@ -18,6 +18,8 @@ enum storage_hot {
 	STORAGE_HOT_COUNT
 };
 
+#define STORAGE_STMT_SLOTS 8
+
 /* One connection.  Defined here so that each concern of the SQLite backend
  * (cases, accounts, audit, ...) can live in its own db_sqlite_*.c file. */
 struct storage {
@@ -42,6 +44,14 @@ struct storage {
 	 * holds a read snapshot between calls */
 	sqlite3_stmt *case_by_ref, *case_children[GROUP_COUNT];
 	sqlite3_stmt *hot[STORAGE_HOT_COUNT];
+	/* storage_case_each's statements, by SQL text (db_sqlite.c) */
+	struct stmt_slot {
+		char *sql;
+		sqlite3_stmt *s;
+		unsigned used;
+		int busy;
+	} stmt_slots[STORAGE_STMT_SLOTS];
+	unsigned stmt_clock;
 	int wal_pages;                            /* after this connection's last commit,
 	                                           * when storage_audit_writer_tune set it */
 };
