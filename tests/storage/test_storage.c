@@ -357,6 +357,60 @@ static void readers_can_open_during_a_bulk_transaction(void **state)
 	storage_close(other);
 }
 
+struct fields_seen {
+	int cases, named, gendered, with_events;
+};
+
+static int note_fields(const struct case_record *c, void *arg)
+{
+	struct fields_seen *seen = arg;
+	seen->cases++;
+	if (case_get(c, "prs_FirstName") && !strcmp(case_get(c, "prs_FirstName"), "فاطمة"))
+		seen->named++;
+	if (case_get(c, "prs_Gender"))
+		seen->gendered++;
+	if (c->child[GROUP_EVENT].count)
+		seen->with_events++;
+	return 0;
+}
+
+/* A list asks for a few fields: it gets those (decrypted), the others
+ * NULL; asked again (the statement kept prepared) the same; all fields
+ * when it names none; an unknown field is an error. */
+static void case_each_reads_only_the_fields_asked_for(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const few[] = { "snd_CaseRef", "snd_Organisation", "prs_FirstName", NULL };
+	static const char *const bad[] = { "snd_CaseRef", "no_SuchField", NULL };
+	struct case_query q = { 0 };
+	struct sanad_error err = { 0 };
+	struct fields_seen seen = { 0 };
+	for (int i = 0; i < 3; i++) {
+		struct case_record c;
+		fill_case(&c);
+		assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
+		case_record_release(&c);
+	}
+	q.org_code = "ngo-a";
+	q.fields = few;
+	for (int round = 0; round < 2; round++) {
+		memset(&seen, 0, sizeof(seen));
+		assert_int_equal(storage_case_each(f->st, &q, note_fields, &seen, &err), 0);
+		assert_int_equal(seen.cases, 3);
+		assert_int_equal(seen.named, 3);
+		assert_int_equal(seen.gendered, 0);
+	}
+	q.fields = NULL;
+	q.with_children = 1;
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(storage_case_each(f->st, &q, note_fields, &seen, &err), 0);
+	assert_int_equal(seen.gendered, 3);
+	assert_int_equal(seen.with_events, 3);
+	q.fields = bad;
+	assert_int_equal(storage_case_each(f->st, &q, note_fields, &seen, &err), SANAD_EINVAL);
+	assert_non_null(strstr(err.message, "no_SuchField"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +421,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rollback_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(unknown_organisation_and_duplicate_ref_are_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(scan_streams_chosen_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(case_each_reads_only_the_fields_asked_for, setup, teardown),
 		cmocka_unit_test_setup_teardown(check_finds_tampered_values_and_backup_copies, setup, teardown),
 		cmocka_unit_test(foreign_and_newer_databases_are_refused),
 		cmocka_unit_test_setup_teardown(bulk_transaction_is_all_or_nothing_and_leaves_wal, setup, teardown),
