@@ -38,27 +38,38 @@
  * Decrypted identities are held here as they are held by a request in
  * flight, in this process's memory only; the entries are freed when
  * dropped.
+ *
+ * Every request looks here two or three times from every worker thread, so
+ * one lock for the whole memory was contended (a fifth of the server's
+ * futex calls in a case-read profile): the memory is split into shards by
+ * key, each with its own lock, buckets and recency list, and the
+ * generation is an atomic counter read without a lock.
  */
 #include "http/http_internal.h"
 
 #include "crypto/crypto.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#define CACHE_BUCKETS 4096
+#define CACHE_SHARDS 16
+#define SHARD_BUCKETS 256
+
+enum { ENTRY_CASE, ENTRY_CALLER };
 
 struct entry {
 	struct entry *hnext;          /* hash chain */
 	struct entry *newer, *older;  /* recency list */
 	char *key;
+	uint32_t hash;
 	uint64_t generation;
 	int64_t born_ms;
-	int refs;                     /* takers, plus one while in the table */
+	int refs;                     /* takers, plus one while in the table (shard lock) */
 	int in_table;
 	int kind;                     /* ENTRY_CASE or ENTRY_CALLER */
 	/* ENTRY_CASE */
@@ -68,19 +79,21 @@ struct entry {
 	char *csrf;
 };
 
-enum { ENTRY_CASE, ENTRY_CALLER };
-
 struct table {
-	struct entry *bucket[CACHE_BUCKETS];
+	struct entry *bucket[SHARD_BUCKETS];
 	struct entry *newest, *oldest;
 	size_t count, max;
 };
 
-struct http_cache {
+struct shard {
 	pthread_mutex_t lock;
-	uint64_t generation;
-	unsigned ttl_ms;
 	struct table cases, callers;
+};
+
+struct http_cache {
+	_Atomic uint64_t generation;
+	unsigned ttl_ms;
+	struct shard shards[CACHE_SHARDS];
 };
 
 static int64_t now_ms(void)
@@ -90,12 +103,22 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static unsigned bucket_of(const char *key)
+static uint32_t hash_of(const char *key)
 {
 	uint32_t h = 2166136261u; /* FNV-1a: keys are case references and hashes */
 	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
 		h = (h ^ *p) * 16777619u;
-	return h % CACHE_BUCKETS;
+	return h;
+}
+
+static struct shard *shard_of(struct http_cache *k, uint32_t hash)
+{
+	return &k->shards[hash % CACHE_SHARDS];
+}
+
+static unsigned bucket_of(uint32_t hash)
+{
+	return (hash / CACHE_SHARDS) % SHARD_BUCKETS;
 }
 
 struct http_cache *http_cache_new(unsigned ttl_ms, size_t max_cases, size_t max_callers)
@@ -104,11 +127,14 @@ struct http_cache *http_cache_new(unsigned ttl_ms, size_t max_cases, size_t max_
 	if (!ttl_ms || (!max_cases && !max_callers))
 		return NULL;
 	k = xcalloc(1, sizeof(*k));
-	pthread_mutex_init(&k->lock, NULL);
 	k->ttl_ms = ttl_ms;
-	k->generation = 1;
-	k->cases.max = max_cases;
-	k->callers.max = max_callers;
+	atomic_init(&k->generation, 1);
+	for (int i = 0; i < CACHE_SHARDS; i++) {
+		pthread_mutex_init(&k->shards[i].lock, NULL);
+		/* each shard its share, rounded up: at least one when any */
+		k->shards[i].cases.max = (max_cases + CACHE_SHARDS - 1) / CACHE_SHARDS;
+		k->shards[i].callers.max = (max_callers + CACHE_SHARDS - 1) / CACHE_SHARDS;
+	}
 	return k;
 }
 
@@ -131,10 +157,10 @@ static void entry_unref(struct entry *e)
 		entry_free(e);
 }
 
-/* Take e out of t (its table reference goes). Under the lock. */
+/* Take e out of t (its table reference goes).  Under the shard's lock. */
 static void table_remove(struct table *t, struct entry *e)
 {
-	struct entry **pp = &t->bucket[bucket_of(e->key)];
+	struct entry **pp = &t->bucket[bucket_of(e->hash)];
 	while (*pp && *pp != e)
 		pp = &(*pp)->hnext;
 	if (*pp)
@@ -162,49 +188,50 @@ void http_cache_free(struct http_cache *k)
 {
 	if (!k)
 		return;
-	table_clear(&k->cases);
-	table_clear(&k->callers);
-	pthread_mutex_destroy(&k->lock);
+	for (int i = 0; i < CACHE_SHARDS; i++) {
+		table_clear(&k->shards[i].cases);
+		table_clear(&k->shards[i].callers);
+		pthread_mutex_destroy(&k->shards[i].lock);
+	}
 	free(k);
 }
 
 uint64_t http_cache_generation(struct http_cache *k)
 {
-	uint64_t g;
-	if (!k)
-		return 0;
-	pthread_mutex_lock(&k->lock);
-	g = k->generation;
-	pthread_mutex_unlock(&k->lock);
-	return g;
+	return k ? atomic_load(&k->generation) : 0;
 }
 
 void http_cache_changed(struct http_cache *k)
 {
 	if (!k)
 		return;
-	pthread_mutex_lock(&k->lock);
-	k->generation++;
-	/* nothing of the old generation will be used again: free it now
-	 * rather than holding identities until they are evicted */
-	table_clear(&k->cases);
-	table_clear(&k->callers);
-	pthread_mutex_unlock(&k->lock);
+	/* first the generation: from here no entry of the old one is used or
+	 * put; then free them now rather than holding identities until they
+	 * are evicted */
+	atomic_fetch_add(&k->generation, 1);
+	for (int i = 0; i < CACHE_SHARDS; i++) {
+		pthread_mutex_lock(&k->shards[i].lock);
+		table_clear(&k->shards[i].cases);
+		table_clear(&k->shards[i].callers);
+		pthread_mutex_unlock(&k->shards[i].lock);
+	}
 }
 
 /* The live entry for key, moved to the front, or NULL; one of an older
  * generation is dropped.  One older than the TTL is dropped too unless
- * expired is given: then it is returned with *expired set. Under the lock. */
-static struct entry *table_find(struct http_cache *k, struct table *t, const char *key, int *expired)
+ * expired is given: then it is returned with *expired set.  Under the
+ * shard's lock. */
+static struct entry *table_find(struct http_cache *k, struct table *t, const char *key, uint32_t hash,
+				int *expired)
 {
-	struct entry *e = t->bucket[bucket_of(key)];
+	struct entry *e = t->bucket[bucket_of(hash)];
 	int old;
-	while (e && strcmp(e->key, key))
+	while (e && (e->hash != hash || strcmp(e->key, key)))
 		e = e->hnext;
 	if (!e)
 		return NULL;
 	old = now_ms() - e->born_ms >= (int64_t)k->ttl_ms;
-	if (e->generation != k->generation || (old && !expired)) {
+	if (e->generation != atomic_load(&k->generation) || (old && !expired)) {
 		table_remove(t, e);
 		return NULL;
 	}
@@ -225,16 +252,16 @@ static struct entry *table_find(struct http_cache *k, struct table *t, const cha
 }
 
 /* Put e (one reference, the table's) in t, replacing an entry of the same
- * key, when generation is still current; 0 if it was not put.  Under the
- * lock. */
+ * key, when its generation is still current; 0 if it was not put.  Under
+ * the shard's lock. */
 static int table_put(struct http_cache *k, struct table *t, struct entry *e)
 {
 	struct entry *old;
 	unsigned b;
-	if (e->generation != k->generation || !t->max)
+	if (e->generation != atomic_load(&k->generation) || !t->max)
 		return 0;
-	b = bucket_of(e->key);
-	for (old = t->bucket[b]; old && strcmp(old->key, e->key); old = old->hnext)
+	b = bucket_of(e->hash);
+	for (old = t->bucket[b]; old && (old->hash != e->hash || strcmp(old->key, e->key)); old = old->hnext)
 		;
 	if (old)
 		table_remove(t, old);
@@ -254,9 +281,30 @@ static int table_put(struct http_cache *k, struct table *t, struct entry *e)
 	return 1;
 }
 
+static int64_t born_now(struct http_cache *k)
+{
+	/* up to a quarter older than it is: what was read together is not
+	 * all checked again at the same moment */
+	uint32_t r;
+	crypto_random_bytes(&r, sizeof(r));
+	return now_ms() - (int64_t)(r % (k->ttl_ms / 4 + 1));
+}
+
+static struct entry *entry_new(struct http_cache *k, int kind, const char *key, uint64_t generation)
+{
+	struct entry *e = xcalloc(1, sizeof(*e));
+	e->kind = kind;
+	e->key = xstrdup(key);
+	e->hash = hash_of(key);
+	e->generation = generation;
+	e->born_ms = born_now(k);
+	e->refs = 1;
+	return e;
+}
+
 /* ---- callers ---- */
 
-/* The key of a credential: its hash, so that the table holds no token. */
+/* The key of a credential: its hash, so that the memory holds no token. */
 static void caller_key(const char *kind, const char *credential, char key[CRYPTO_HASH_HEX + 2])
 {
 	key[0] = kind[0];
@@ -277,18 +325,22 @@ int http_cache_caller_get(struct http_cache *k, const char *kind, const char *cr
 			  struct auth_user *user, char **csrf)
 {
 	char key[CRYPTO_HASH_HEX + 2];
+	struct shard *sh;
 	struct entry *e;
-	if (!k || !k->callers.max)
+	uint32_t hash;
+	if (!k)
 		return 0;
 	caller_key(kind, credential, key);
-	pthread_mutex_lock(&k->lock);
-	e = table_find(k, &k->callers, key, NULL);
+	hash = hash_of(key);
+	sh = shard_of(k, hash);
+	pthread_mutex_lock(&sh->lock);
+	e = table_find(k, &sh->callers, key, hash, NULL);
 	if (e) {
 		user_copy(user, &e->user);
 		if (csrf)
 			*csrf = e->csrf ? xstrdup(e->csrf) : NULL;
 	}
-	pthread_mutex_unlock(&k->lock);
+	pthread_mutex_unlock(&sh->lock);
 	return e != NULL;
 }
 
@@ -296,22 +348,19 @@ void http_cache_caller_put(struct http_cache *k, uint64_t generation, const char
 			   const struct auth_user *user, const char *csrf)
 {
 	char key[CRYPTO_HASH_HEX + 2];
+	struct shard *sh;
 	struct entry *e;
-	if (!k || !k->callers.max)
+	if (!k)
 		return;
 	caller_key(kind, credential, key);
-	e = xcalloc(1, sizeof(*e));
-	e->kind = ENTRY_CALLER;
-	e->key = xstrdup(key);
-	e->generation = generation;
-	e->born_ms = now_ms();
-	e->refs = 1;
+	e = entry_new(k, ENTRY_CALLER, key, generation);
 	user_copy(&e->user, user);
 	e->csrf = csrf ? xstrdup(csrf) : NULL;
-	pthread_mutex_lock(&k->lock);
-	if (!table_put(k, &k->callers, e))
+	sh = shard_of(k, e->hash);
+	pthread_mutex_lock(&sh->lock);
+	if (!table_put(k, &sh->callers, e))
 		entry_unref(e);
-	pthread_mutex_unlock(&k->lock);
+	pthread_mutex_unlock(&sh->lock);
 }
 
 /* ---- cases ---- */
@@ -323,72 +372,71 @@ static struct entry *entry_of(const struct http_cached_case *c)
 
 const struct http_cached_case *http_cache_case_take(struct http_cache *k, const char *ref, int *expired)
 {
+	struct shard *sh;
 	struct entry *e;
+	uint32_t hash;
 	*expired = 0;
-	if (!k || !k->cases.max)
+	if (!k)
 		return NULL;
-	pthread_mutex_lock(&k->lock);
-	e = table_find(k, &k->cases, ref, expired);
+	hash = hash_of(ref);
+	sh = shard_of(k, hash);
+	pthread_mutex_lock(&sh->lock);
+	e = table_find(k, &sh->cases, ref, hash, expired);
 	if (e)
 		e->refs++;
-	pthread_mutex_unlock(&k->lock);
+	pthread_mutex_unlock(&sh->lock);
 	return e ? &e->c : NULL;
-}
-
-static int64_t born_now(struct http_cache *k)
-{
-	/* up to a quarter older than it is: cases read together are not all
-	 * checked again at the same moment */
-	uint32_t r;
-	crypto_random_bytes(&r, sizeof(r));
-	return now_ms() - (int64_t)(r % (k->ttl_ms / 4 + 1));
 }
 
 void http_cache_case_renew(struct http_cache *k, const struct http_cached_case *c)
 {
+	struct entry *e;
+	struct shard *sh;
 	if (!k || !c)
 		return;
-	pthread_mutex_lock(&k->lock);
-	entry_of(c)->born_ms = born_now(k);
-	pthread_mutex_unlock(&k->lock);
+	e = entry_of(c);
+	sh = shard_of(k, e->hash);
+	pthread_mutex_lock(&sh->lock);
+	e->born_ms = born_now(k);
+	pthread_mutex_unlock(&sh->lock);
 }
 
 void http_cache_case_forget(struct http_cache *k, const struct http_cached_case *c)
 {
 	struct entry *e;
+	struct shard *sh;
 	if (!k || !c)
 		return;
 	e = entry_of(c);
-	pthread_mutex_lock(&k->lock);
+	sh = shard_of(k, e->hash);
+	pthread_mutex_lock(&sh->lock);
 	if (e->in_table)
-		table_remove(&k->cases, e);
+		table_remove(&sh->cases, e);
 	entry_unref(e); /* the taker's */
-	pthread_mutex_unlock(&k->lock);
+	pthread_mutex_unlock(&sh->lock);
 }
 
 const struct http_cached_case *http_cache_case_put(struct http_cache *k, uint64_t generation, const char *ref,
 						   const struct case_record *record, int64_t updated_at,
 						   int64_t read_at)
 {
+	struct shard *sh;
 	struct entry *e;
-	if (!k || !k->cases.max)
+	if (!k || !k->shards[0].cases.max)
 		return NULL;
-	e = xcalloc(1, sizeof(*e));
-	e->kind = ENTRY_CASE;
-	e->key = xstrdup(ref);
-	e->generation = generation;
-	e->born_ms = born_now(k);
+	e = entry_new(k, ENTRY_CASE, ref, generation);
 	e->refs = 2; /* the table's and the caller's */
 	case_record_copy(&e->c.record, record);
 	e->c.updated_at = updated_at;
 	e->c.read_at = read_at;
-	pthread_mutex_lock(&k->lock);
-	if (!table_put(k, &k->cases, e)) {
-		pthread_mutex_unlock(&k->lock);
+	sh = shard_of(k, e->hash);
+	pthread_mutex_lock(&sh->lock);
+	if (!table_put(k, &sh->cases, e)) {
+		pthread_mutex_unlock(&sh->lock);
 		entry_free(e);
 		return NULL;
 	}
-	pthread_mutex_unlock(&k->lock);
+	pthread_mutex_unlock(&sh->lock);
 	return &e->c;
 }
 
@@ -396,36 +444,46 @@ void http_cache_case_set_body(struct http_cache *k, const struct http_cached_cas
 			      size_t len, const char *version)
 {
 	struct entry *e;
+	struct shard *sh;
 	if (!k || !c)
 		return;
 	e = entry_of(c);
-	pthread_mutex_lock(&k->lock);
-	/* set once: takers read body without the lock once they saw it set */
+	sh = shard_of(k, e->hash);
+	pthread_mutex_lock(&sh->lock);
+	/* set once: a taker reads it under the lock, and it stays while taken */
 	if (!e->c.body) {
 		e->c.body_len = len;
 		snprintf(e->c.version, sizeof(e->c.version), "%s", version);
 		e->c.body = xstrndup(body, len);
 	}
-	pthread_mutex_unlock(&k->lock);
+	pthread_mutex_unlock(&sh->lock);
 }
 
 const char *http_cached_case_body(struct http_cache *k, const struct http_cached_case *c, size_t *len)
 {
+	struct entry *e;
+	struct shard *sh;
 	const char *body;
 	if (!k || !c)
 		return NULL;
-	pthread_mutex_lock(&k->lock);
+	e = entry_of(c);
+	sh = shard_of(k, e->hash);
+	pthread_mutex_lock(&sh->lock);
 	body = c->body;
 	*len = c->body_len;
-	pthread_mutex_unlock(&k->lock);
+	pthread_mutex_unlock(&sh->lock);
 	return body;
 }
 
 void http_cache_case_drop(struct http_cache *k, const struct http_cached_case *c)
 {
+	struct entry *e;
+	struct shard *sh;
 	if (!k || !c)
 		return;
-	pthread_mutex_lock(&k->lock);
-	entry_unref(entry_of(c));
-	pthread_mutex_unlock(&k->lock);
+	e = entry_of(c);
+	sh = shard_of(k, e->hash);
+	pthread_mutex_lock(&sh->lock);
+	entry_unref(e);
+	pthread_mutex_unlock(&sh->lock);
 }

@@ -34,6 +34,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,8 +73,9 @@ struct http_server {
 	pthread_cond_t changed;
 	struct storage **idle;  /* connections not in use */
 	int nidle, nconns;
-	int inflight;           /* requests received and not yet answered */
-	int draining;
+	/* counted by every request of every worker: atomics, not the lock */
+	atomic_int inflight;    /* requests received and not yet answered */
+	atomic_int draining;
 	struct MHD_Daemon *daemon;
 	/* the one statistics engine of the server (issue 5 item 5): every
 	 * statistics request goes through it, so its bitmaps are built once
@@ -191,10 +193,13 @@ struct exchange {
 	struct MHD_Connection *conn;
 	struct http_request req;
 	/* the answer, held while the connection is suspended waiting for the
-	 * commit of its audit records (fields under srv->lock) */
+	 * commit of its audit records */
 	struct http_response resp;
 	int handled;        /* resp holds the handler's answer */
-	int suspended;
+	/* between its worker and the audit thread only: its own lock rather
+	 * than the server's, which every request of every worker would take */
+	pthread_mutex_t lock;
+	int suspended;      /* these three under lock */
 	int audit_waiting;  /* records handed to the writer, not yet committed */
 	int audit_rc;
 	int started;
@@ -215,9 +220,8 @@ static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *
 	http_request_init(&ex->req);
 	ex->req.target = xstrdup(uri); /* raw: http_target_parse decodes it */
 	clock_gettime(CLOCK_MONOTONIC, &ex->t0);
-	pthread_mutex_lock(&srv->lock);
-	srv->inflight++;
-	pthread_mutex_unlock(&srv->lock);
+	pthread_mutex_init(&ex->lock, NULL);
+	atomic_fetch_add(&srv->inflight, 1);
 	return ex;
 }
 
@@ -243,12 +247,14 @@ static void on_complete(void *cls, struct MHD_Connection *conn, void **con_cls,
 	http_request_release(&ex->req);
 	if (ex->handled)
 		http_response_release(&ex->resp);
+	pthread_mutex_destroy(&ex->lock);
 	free(ex);
 	*con_cls = NULL;
-	pthread_mutex_lock(&srv->lock);
-	srv->inflight--;
-	pthread_cond_broadcast(&srv->changed);
-	pthread_mutex_unlock(&srv->lock);
+	if (atomic_fetch_sub(&srv->inflight, 1) == 1 && atomic_load(&srv->draining)) {
+		pthread_mutex_lock(&srv->lock); /* the drain waits for the last one */
+		pthread_cond_broadcast(&srv->changed);
+		pthread_mutex_unlock(&srv->lock);
+	}
 }
 
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
@@ -291,9 +297,7 @@ static enum MHD_Result queue(struct exchange *ex, struct MHD_Connection *conn, s
 		MHD_add_response_header(r, "Content-Type", resp->content_type);
 	for (int i = 0; i < resp->nheaders; i++)
 		MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
-	pthread_mutex_lock(&ex->srv->lock);
-	draining = ex->srv->draining;
-	pthread_mutex_unlock(&ex->srv->lock);
+	draining = atomic_load(&ex->srv->draining);
 	if (draining)
 		MHD_add_response_header(r, "Connection", "close");
 	ok = MHD_queue_response(conn, (unsigned)resp->status, r);
@@ -357,14 +361,15 @@ static void audit_done(void *owner, int rc, const struct sanad_error *err)
 
 	if (rc)
 		fprintf(stderr, "sanad serve: audit failed: %s\n", err->message);
-	pthread_mutex_lock(&srv->lock);
+	(void)srv;
+	pthread_mutex_lock(&ex->lock);
 	if (rc && !ex->audit_rc)
 		ex->audit_rc = rc;
 	if (--ex->audit_waiting == 0 && ex->suspended) {
 		ex->suspended = 0;
 		resume = ex->conn; /* ex may be freed once resumed */
 	}
-	pthread_mutex_unlock(&srv->lock);
+	pthread_mutex_unlock(&ex->lock); /* ex may be freed from here on */
 	if (resume)
 		MHD_resume_connection(resume);
 }
@@ -375,13 +380,13 @@ int http_server_defer_audit(struct http_server *srv, const char *actor, const ch
 	struct exchange *ex = deferring;
 	if (!srv || !ex || ex->srv != srv || !srv->audit)
 		return 0;
-	pthread_mutex_lock(&srv->lock);
+	pthread_mutex_lock(&ex->lock);
 	ex->audit_waiting++;
-	pthread_mutex_unlock(&srv->lock);
+	pthread_mutex_unlock(&ex->lock);
 	if (http_audit_writer_submit(srv->audit, actor, org_code, action, case_ref, detail, audit_done, ex)) {
-		pthread_mutex_lock(&srv->lock);
+		pthread_mutex_lock(&ex->lock);
 		ex->audit_waiting--;
-		pthread_mutex_unlock(&srv->lock);
+		pthread_mutex_unlock(&ex->lock);
 		return 0;
 	}
 	return 1;
@@ -470,15 +475,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	deferring = ex;
 	http_server_handle(srv, &ex->req, &ex->resp);
 	deferring = NULL;
-	pthread_mutex_lock(&srv->lock);
+	pthread_mutex_lock(&ex->lock);
 	if (ex->audit_waiting) {
 		/* audit_done resumes it; libmicrohttpd then calls us again */
 		ex->suspended = 1;
 		MHD_suspend_connection(conn);
-		pthread_mutex_unlock(&srv->lock);
+		pthread_mutex_unlock(&ex->lock);
 		return MHD_YES;
 	}
-	pthread_mutex_unlock(&srv->lock);
+	pthread_mutex_unlock(&ex->lock);
 	return answer_held(ex, conn);
 }
 
@@ -613,13 +618,25 @@ int http_serve(const struct http_config *cfg, struct sanad_error *err)
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += HTTP_DRAIN_SECONDS;
 	pthread_mutex_lock(&srv->lock);
-	srv->draining = 1;
-	while (srv->inflight > 0)
-		if (pthread_cond_timedwait(&srv->changed, &srv->lock, &deadline) == ETIMEDOUT)
+	atomic_store(&srv->draining, 1);
+	while (atomic_load(&srv->inflight) > 0) {
+		/* on_complete wakes us for the last request; the short wait also
+		 * covers one that ended just before draining was set */
+		struct timespec now, until;
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (now.tv_sec > deadline.tv_sec || (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec))
 			break;
-	if (srv->inflight > 0)
+		until = now;
+		until.tv_nsec += 50 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&srv->changed, &srv->lock, &until);
+	}
+	if (atomic_load(&srv->inflight) > 0)
 		fprintf(stderr, "sanad serve: %d request(s) still running after %d s; closing them\n",
-			srv->inflight, HTTP_DRAIN_SECONDS);
+			atomic_load(&srv->inflight), HTTP_DRAIN_SECONDS);
 	pthread_mutex_unlock(&srv->lock);
 	/* commits what is still queued and resumes those connections: none may
 	 * be suspended when the daemon stops; later records are written by
