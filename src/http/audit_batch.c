@@ -151,6 +151,7 @@ struct http_audit_writer {
 	struct pending *head, **tail;
 	int stopping;        /* stop once the queue is empty */
 	int closed;          /* no more submissions: the caller writes itself */
+	int joined;          /* stopped: the threads are gone */
 };
 
 static void pending_free(struct pending *p)
@@ -276,15 +277,26 @@ int http_audit_writer_submit(struct http_audit_writer *w, const char *actor, con
 
 void http_audit_writer_stop(struct http_audit_writer *w)
 {
+	int joined;
 	if (!w)
 		return;
 	pthread_mutex_lock(&w->lock);
-	w->closed = w->stopping = 1;
+	joined = w->joined;
+	w->closed = w->stopping = w->joined = 1;
 	pthread_cond_signal(&w->wake);
 	pthread_cond_signal(&w->ckpt_wake);
 	pthread_mutex_unlock(&w->lock);
+	if (joined)
+		return;
 	pthread_join(w->thread, NULL); /* after it has committed what was queued */
 	pthread_join(w->ckpt_thread, NULL);
+}
+
+void http_audit_writer_free(struct http_audit_writer *w)
+{
+	if (!w)
+		return;
+	http_audit_writer_stop(w);
 	pthread_cond_destroy(&w->ckpt_wake);
 	pthread_cond_destroy(&w->wake);
 	pthread_mutex_destroy(&w->lock);

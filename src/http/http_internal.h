@@ -127,6 +127,9 @@ int http_audit_writer_submit(struct http_audit_writer *w, const char *actor, con
 			     const char *action, const char *case_ref, const char *detail,
 			     http_audit_done_fn on_done, void *owner);
 void http_audit_writer_stop(struct http_audit_writer *w);
+/* Stop (if not yet) and free.  Only once no thread can submit any more:
+ * a worker may still hold w after stop, and finds it closed. */
+void http_audit_writer_free(struct http_audit_writer *w);
 /* server.c: hand this record to the committing thread when the request
  * being handled on this thread can wait for it without holding the thread
  * (a live connection of sanad serve): its answer is then held until the

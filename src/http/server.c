@@ -141,7 +141,7 @@ void http_server_close(struct http_server *srv)
 	if (!srv)
 		return;
 	/* every connection is back by now: the daemon is stopped */
-	http_audit_writer_stop(srv->audit);
+	http_audit_writer_free(srv->audit);
 	if (srv->audit_st)
 		storage_close(srv->audit_st);
 	if (srv->checkpoint_st)
@@ -593,8 +593,6 @@ int http_serve(const struct http_config *cfg, struct sanad_error *err)
 	if (!srv->daemon) {
 		rc = sanad_error_set(err, SANAD_EIO, "cannot listen on %s: %s", cfg->listen,
 				     errno ? strerror(errno) : "the address is in use or not local");
-		http_audit_writer_stop(srv->audit);
-		srv->audit = NULL;
 		http_server_close(srv);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return rc;
@@ -640,9 +638,9 @@ int http_serve(const struct http_config *cfg, struct sanad_error *err)
 	pthread_mutex_unlock(&srv->lock);
 	/* commits what is still queued and resumes those connections: none may
 	 * be suspended when the daemon stops; later records are written by
-	 * their worker threads */
+	 * their worker threads (it stays allocated, closed, until
+	 * http_server_close: a worker may be reading srv->audit right now) */
 	http_audit_writer_stop(srv->audit);
-	srv->audit = NULL;
 	MHD_stop_daemon(srv->daemon);
 	srv->daemon = NULL;
 	http_server_close(srv);
