@@ -204,6 +204,48 @@ static int referral_id_split(const char *id, char **ref, size_t *item)
 	return 0;
 }
 
+/* Load the case ref into c->kase.  A read may use the case as this server
+ * last read it (cache.c): remembered for less than the TTL, or checked
+ * since against its stamp.  A change always starts from the database. */
+static int gate_load_case(struct http_ctx *c, const char *ref, struct sanad_error *err)
+{
+	int reading = c->req->method == HTTP_GET || c->req->method == HTTP_HEAD, expired, rc;
+	int64_t id = 0, updated_at = 0, read_at = 0;
+
+	if (reading && (c->cached = http_cache_case_take(c->cache, ref, &expired)) && expired) {
+		/* a change from another process sets updated_at (seconds), so it
+		 * is seen unless it fell in the second the case was read: then
+		 * the case is read again */
+		if (!storage_case_stamp(c->st, ref, &id, &updated_at, err) && id == c->cached->record.id &&
+		    updated_at == c->cached->updated_at && updated_at < c->cached->read_at) {
+			http_cache_case_renew(c->cache, c->cached);
+		} else {
+			http_cache_case_forget(c->cache, c->cached);
+			c->cached = NULL;
+			memset(err, 0, sizeof(*err));
+		}
+	}
+	if (c->cached) {
+		/* GET /cases/{ref}, the one reading case route, only reads kase */
+		c->kase = c->cached->record;
+		c->kase_borrowed = 1;
+		return 0;
+	}
+	if (reading && c->cache) {
+		read_at = (int64_t)time(NULL); /* before the stamp: see above */
+		if ((rc = storage_case_stamp(c->st, ref, &id, &updated_at, err))) {
+			case_record_init(&c->kase);
+			return rc;
+		}
+	}
+	rc = storage_case_get(c->st, ref, &c->kase, err);
+	if (rc)
+		case_record_release(&c->kase); /* initialised even when not found */
+	else if (reading && c->cache)
+		c->cached = http_cache_case_put(c->cache, c->cache_generation, ref, &c->kase, updated_at, read_at);
+	return rc;
+}
+
 static int gate_case(struct http_ctx *c)
 {
 	const char *ref = http_param(c, "ref");
@@ -221,44 +263,7 @@ static int gate_case(struct http_ctx *c)
 		}
 		ref = owned;
 	}
-	/* a read may use the case as this server last read it (cache.c); a
-	 * change always starts from the database */
-	int reading = c->req->method == HTTP_GET || c->req->method == HTTP_HEAD, expired;
-	int64_t id, updated_at, read_at;
-	if (reading && (c->cached = http_cache_case_take(c->cache, ref, &expired)) && expired) {
-		/* remembered for a while: still as it was?  A change from another
-		 * process sets updated_at (seconds), so it is seen unless it fell
-		 * in the second the case was read: then read it again */
-		if (!storage_case_stamp(c->st, ref, &id, &updated_at, &err) && id == c->cached->record.id &&
-		    updated_at == c->cached->updated_at && updated_at < c->cached->read_at) {
-			http_cache_case_renew(c->cache, c->cached);
-		} else {
-			http_cache_case_forget(c->cache, c->cached);
-			c->cached = NULL;
-			memset(&err, 0, sizeof(err));
-		}
-	}
-	if (c->cached) {
-		/* GET /cases/{ref}, the one reading case route, only reads kase */
-		c->kase = c->cached->record;
-		c->kase_borrowed = 1;
-		rc = 0;
-	} else if (reading && c->cache) {
-		read_at = (int64_t)time(NULL);
-		rc = storage_case_stamp(c->st, ref, &id, &updated_at, &err);
-		if (!rc)
-			rc = storage_case_get(c->st, ref, &c->kase, &err);
-		else
-			case_record_init(&c->kase);
-		if (rc)
-			case_record_release(&c->kase); /* initialised even when not found */
-		else
-			c->cached = http_cache_case_put(c->cache, c->cache_generation, ref, &c->kase, updated_at, read_at);
-	} else {
-		rc = storage_case_get(c->st, ref, &c->kase, &err);
-		if (rc)
-			case_record_release(&c->kase); /* initialised even when not found */
-	}
+	rc = gate_load_case(c, ref, &err);
 	if (rc == SANAD_ENOTFOUND) {
 		reply_error(c, 404, "not_found", "no case with reference '%.80s'", ref);
 		free(owned);
