@@ -16,27 +16,15 @@
  */
 #include "report/report_internal.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
-
-#include <cairo-pdf.h>
-#include <cairo.h>
-#include <pango/pangocairo.h>
 
 #include "charts/charts.h"
 #include "disclosure/disclosure.h"
 #include "stats/stats.h"
 
-#define PAGE_W 595.28 /* A4 in points */
-#define PAGE_H 841.89
-#define MARGIN_X 50.0
-#define MARGIN_TOP 64.0
-#define MARGIN_BOTTOM 60.0
-#define CONTENT_W (PAGE_W - 2 * MARGIN_X)
 #define CHART_H 250.0
 #define CELL_PAD 3.0
 #define TOP_NATIONALITIES 10
@@ -647,141 +635,40 @@ out:
 
 /* ---- PDF ---- */
 
-struct pdf {
-	cairo_t *cr;
-	PangoContext *pc;
-	const struct sreport *r;
-	int rtl;
-	double y;
-	int page, page_has_content;
-};
+static const struct pdf_geometry stats_geometry = { 50.0, 64.0, 60.0, 1 };
 
-static PangoLayout *layout(struct pdf *p, const char *s, double size, int bold, double width)
+static void pdf_table(struct pdf_page *p, const struct sblock *b)
 {
-	PangoLayout *l = chart_text_layout(p->pc, s, size, bold);
-	pango_layout_set_alignment(l, p->rtl ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
-	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-	if (width > 0)
-		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
-	return l;
-}
-
-static double height_of(PangoLayout *l)
-{
-	int w, h;
-	pango_layout_get_size(l, &w, &h);
-	return (double)h / PANGO_SCALE;
-}
-
-static void show(struct pdf *p, PangoLayout *l, double x, double y, double gray)
-{
-	cairo_set_source_rgb(p->cr, gray, gray, gray);
-	cairo_move_to(p->cr, x, y);
-	pango_cairo_show_layout(p->cr, l);
-}
-
-/* The running header (the report's title and a rule) and the footer with
- * the page number. */
-static void page_frame(struct pdf *p)
-{
-	char n[16];
-	char *foot;
-	PangoLayout *l;
-	if (p->page > 1) {
-		l = layout(p, p->r->title, 8, 0, CONTENT_W);
-		show(p, l, MARGIN_X, 30, 0.4);
-		g_object_unref(l);
-		cairo_set_source_rgb(p->cr, 0.7, 0.7, 0.7);
-		cairo_set_line_width(p->cr, 0.5);
-		cairo_move_to(p->cr, MARGIN_X, 46);
-		cairo_line_to(p->cr, PAGE_W - MARGIN_X, 46);
-		cairo_stroke(p->cr);
-	}
-	snprintf(n, sizeof(n), "%d", p->page);
-	foot = report_text("pdf.page", p->r->lang, (const char *const[]){ "n", n, "title", p->r->title, NULL });
-	l = layout(p, foot, 8, 0, CONTENT_W);
-	pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
-	show(p, l, MARGIN_X, PAGE_H - MARGIN_BOTTOM + 24, 0.4);
-	g_object_unref(l);
-	free(foot);
-}
-
-static void new_page(struct pdf *p)
-{
-	page_frame(p);
-	cairo_show_page(p->cr);
-	p->page++;
-	p->y = MARGIN_TOP;
-	p->page_has_content = 0;
-}
-
-static void ensure(struct pdf *p, double h)
-{
-	if (p->page_has_content && p->y + h > PAGE_H - MARGIN_BOTTOM)
-		new_page(p);
-}
-
-static void pdf_text(struct pdf *p, const char *s, double size, int bold, double gray, double before,
-		     double after, double keep)
-{
-	PangoLayout *l = layout(p, s, size, bold, CONTENT_W);
-	double h = height_of(l);
-	if (p->page_has_content)
-		p->y += before;
-	ensure(p, h + keep);
-	show(p, l, MARGIN_X, p->y, gray);
-	p->y += h + after;
-	p->page_has_content = 1;
-	g_object_unref(l);
-}
-
-static void pdf_table(struct pdf *p, const struct sblock *b)
-{
-	double *w = xcalloc((size_t)b->ncols, sizeof(double)), total = 0, size = b->ncols > 6 ? 7 : 8.5;
+	double *w = xcalloc((size_t)b->ncols, sizeof(double)), size = b->ncols > 6 ? 7 : 8.5;
 	PangoLayout **cells = xcalloc((size_t)b->ncols, sizeof(*cells));
 	for (int c = 0; c < b->ncols; c++) {
 		for (int r = 0; r < b->nrows; r++) {
-			PangoLayout *l = layout(p, b->cells[r * b->ncols + c], size, r == 0 || c == 0, 0);
-			int lw, lh;
-			pango_layout_get_size(l, &lw, &lh);
-			if ((double)lw / PANGO_SCALE + 2 * CELL_PAD + 1 > w[c])
-				w[c] = (double)lw / PANGO_SCALE + 2 * CELL_PAD + 1;
+			PangoLayout *l = pdf_layout(p, b->cells[r * b->ncols + c], size, r == 0 || c == 0, 0);
+			if (pdf_layout_width(l) + 2 * CELL_PAD + 1 > w[c])
+				w[c] = pdf_layout_width(l) + 2 * CELL_PAD + 1;
 			g_object_unref(l);
 		}
-		if (c == 0 && w[c] > CONTENT_W * 0.4)
-			w[c] = CONTENT_W * 0.4;
-		total += w[c];
+		if (c == 0 && w[c] > p->content_w * 0.4)
+			w[c] = p->content_w * 0.4;
 	}
-	if (total > CONTENT_W) {
-		/* columns within their fair share keep their width (counts do not
-		 * wrap); the wider ones share what is left and their text wraps */
-		double fair = CONTENT_W / b->ncols, spare = 0, excess = 0;
-		for (int c = 0; c < b->ncols; c++) {
-			if (w[c] <= fair)
-				spare += fair - w[c];
-			else
-				excess += w[c] - fair;
-		}
-		for (int c = 0; c < b->ncols; c++)
-			if (w[c] > fair)
-				w[c] = fair + spare * (w[c] - fair) / excess;
-	}
+	/* counts within their fair share keep their width and do not wrap */
+	pdf_fit_columns(w, b->ncols, p->content_w);
 	p->y += 2;
 	for (int r = 0; r < b->nrows; r++) {
-		double h = 0, x = p->rtl ? PAGE_W - MARGIN_X : MARGIN_X;
+		double h = 0, x = p->rtl ? PDF_PAGE_W - p->g.margin_x : p->g.margin_x;
 		for (int c = 0; c < b->ncols; c++) {
-			cells[c] = layout(p, b->cells[r * b->ncols + c], size, r == 0 || c == 0, w[c] - 2 * CELL_PAD);
+			cells[c] = pdf_layout(p, b->cells[r * b->ncols + c], size, r == 0 || c == 0, w[c] - 2 * CELL_PAD);
 			/* counts line up at the end of their column */
 			if (c > 0 && r > 0)
 				pango_layout_set_alignment(cells[c], p->rtl ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT);
-			if (height_of(cells[c]) > h)
-				h = height_of(cells[c]);
+			if (pdf_layout_height(cells[c]) > h)
+				h = pdf_layout_height(cells[c]);
 		}
 		h += 2 * CELL_PAD;
 		if (r == 0)
-			ensure(p, h * (b->nrows > 3 ? 4 : b->nrows));
-		else if (p->y + h > PAGE_H - MARGIN_BOTTOM)
-			new_page(p);
+			pdf_ensure(p, h * (b->nrows > 3 ? 4 : b->nrows));
+		else if (p->y + h > PDF_PAGE_H - p->g.margin_bottom)
+			pdf_new_page(p);
 		for (int c = 0; c < b->ncols; c++) {
 			double left = p->rtl ? x - w[c] : x;
 			const char *s = b->cells[r * b->ncols + c];
@@ -796,7 +683,7 @@ static void pdf_table(struct pdf *p, const struct sblock *b)
 			cairo_set_line_width(p->cr, 0.4);
 			cairo_rectangle(p->cr, left, p->y, w[c], h);
 			cairo_stroke(p->cr);
-			show(p, cells[c], left + CELL_PAD, p->y + CELL_PAD, 0.1);
+			pdf_show(p, cells[c], left + CELL_PAD, p->y + CELL_PAD, 0.1);
 			g_object_unref(cells[c]);
 			x = p->rtl ? x - w[c] : x + w[c];
 		}
@@ -808,96 +695,53 @@ static void pdf_table(struct pdf *p, const struct sblock *b)
 	free(cells);
 }
 
-static int pdf_chart(struct pdf *p, const struct sblock *b, struct sanad_error *err)
+static int pdf_chart(struct pdf_page *p, const struct sblock *b, struct sanad_error *err)
 {
-	struct chart_options co = { b->chart_kind, p->r->lang, 0, 0, NULL, 0 };
+	struct chart_options co = { b->chart_kind, p->lang, 0, 0, NULL, 0 };
 	double h = b->chart_kind == CHART_FLOW ? CHART_H + 80 : CHART_H;
 	int rc;
 	/* the chart's own title would repeat the heading above it */
 	co.title = "";
 	if (b->chart->p.cube.ncells == 0)
 		return 0;
-	ensure(p, h);
-	rc = chart_draw(p->cr, MARGIN_X, p->y, CONTENT_W, h, &b->chart->p, &co, err);
+	pdf_ensure(p, h);
+	rc = chart_draw(p->cr, p->g.margin_x, p->y, p->content_w, h, &b->chart->p, &co, err);
 	p->y += h + 6;
 	p->page_has_content = 1;
 	return rc;
 }
 
-static int render_pdf(const struct sreport *r, cairo_t *cr, struct sanad_error *err)
+/* How each kind of text block is set (indexed by enum sblock_kind). */
+static const struct pdf_text_style text_styles[] = {
+	[SB_TITLE] = { 18, 1, 0.05, 0, 6, 0, 0 },
+	[SB_SUBTITLE] = { 9.5, 0, 0.35, 0, 2, 0, 0 },
+	/* never alone at the foot of a page */
+	[SB_HEADING] = { 13, 1, 0.12, 14, 4, 120, 0 },
+	[SB_PARAGRAPH] = { 10, 0, 0.1, 0, 4, 0, 0 },
+	[SB_NOTE] = { 8, 0, 0.35, 0, 4, 0, 0 },
+};
+
+static int render_pdf(cairo_t *cr, void *arg, struct sanad_error *err)
 {
-	struct pdf p = { 0 };
+	const struct sreport *r = arg;
+	struct pdf_page p;
 	int rc = 0;
-	p.cr = cr;
-	p.r = r;
-	p.rtl = r->lang == VOCAB_AR;
-	p.pc = chart_pango_context(cr, r->lang);
-	p.page = 1;
-	p.y = MARGIN_TOP;
+	pdf_start(&p, cr, r->lang, r->title, &stats_geometry);
 	for (size_t i = 0; i < r->nblocks && !rc; i++) {
 		const struct sblock *b = &r->blocks[i];
 		switch (b->kind) {
-		case SB_TITLE:
-			pdf_text(&p, b->text, 18, 1, 0.05, 0, 6, 0);
-			break;
-		case SB_SUBTITLE:
-			pdf_text(&p, b->text, 9.5, 0, 0.35, 0, 2, 0);
-			break;
-		case SB_HEADING:
-			/* never alone at the foot of a page */
-			pdf_text(&p, b->text, 13, 1, 0.12, 14, 4, 120);
-			break;
-		case SB_PARAGRAPH:
-			pdf_text(&p, b->text, 10, 0, 0.1, 0, 4, 0);
-			break;
-		case SB_NOTE:
-			pdf_text(&p, b->text, 8, 0, 0.35, 0, 4, 0);
-			break;
 		case SB_TABLE:
 			pdf_table(&p, b);
 			break;
 		case SB_CHART:
 			rc = pdf_chart(&p, b, err);
 			break;
+		default:
+			pdf_text(&p, b->text, &text_styles[b->kind]);
+			break;
 		}
 	}
-	page_frame(&p);
-	g_object_unref(p.pc);
-	return rc;
-}
-
-static int write_pdf(const struct sreport *r, const char *path, struct sanad_error *err)
-{
-	size_t n = strlen(path) + 32;
-	char *tmp = xmalloc(n);
-	cairo_surface_t *s;
-	cairo_status_t status;
-	cairo_t *cr;
-	int rc;
-
-	snprintf(tmp, n, "%s.tmp-%ld", path, (long)getpid());
-	s = cairo_pdf_surface_create(tmp, PAGE_W, PAGE_H);
-	if ((status = cairo_surface_status(s)) != CAIRO_STATUS_SUCCESS) {
-		cairo_surface_destroy(s);
-		remove(tmp);
-		free(tmp);
-		return sanad_error_set(err, SANAD_EIO, "cannot create %s: %s", path, cairo_status_to_string(status));
-	}
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, r->title);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "Sanad");
-	cr = cairo_create(s);
-	rc = render_pdf(r, cr, err);
-	cairo_destroy(cr);
-	cairo_surface_finish(s);
-	status = cairo_surface_status(s);
-	cairo_surface_destroy(s);
-	if (!rc && status != CAIRO_STATUS_SUCCESS)
-		rc = sanad_error_set(err, SANAD_EIO, "cannot write %s: %s", path, cairo_status_to_string(status));
-	if (!rc && rename(tmp, path))
-		rc = sanad_error_set(err, SANAD_EIO, "cannot write %s: %s", path, strerror(errno));
-	if (rc)
-		remove(tmp);
-	free(tmp);
+	pdf_finish(&p);
 	return rc;
 }
 
@@ -995,7 +839,7 @@ int report_statistics(struct storage *st, const struct report_stats_options *o, 
 	rc = build(st, &opt, &r, err);
 	if (!rc) {
 		if (format == REPORT_STATS_PDF)
-			rc = path ? write_pdf(&r, path, err)
+			rc = path ? pdf_write(path, r.title, render_pdf, &r, err)
 				  : sanad_error_set(err, SANAD_EINVAL, "a PDF report needs a file to write");
 		else
 			rc = render_html(&r, out, err);
