@@ -7,19 +7,10 @@
 # the list of report years.
 . "$TESTS_DIR/cli/lib.sh"
 
-if [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY=python3; fi
-SERVER=
-trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$T"' EXIT
-
 # ---- fixture: ngo-a (cw, cw2, sup), ngo-b (cwb, supb, cwb2) ----
 sanad init --db s.db --org ngo-a --org-name "NGO A" > /dev/null
 sanad org add --db s.db --code ngo-b --name "NGO B" --type NGO --in-pool > /dev/null
 sanad response import --db s.db "$TESTS_DIR/response/fixtures/records-2009-2011.json" > /dev/null
-echo "a long enough password" > pw
-add_user() { # NAME ROLE ORG
-	sanad user add --db s.db --username "$1" --role "$2" --org "$3" --password-file pw > /dev/null
-	sanad user token --db s.db "$1" > "token.$1"
-}
 add_user cw caseworker ngo-a
 add_user cw2 caseworker ngo-a
 add_user sup supervisor ngo-a
@@ -28,53 +19,8 @@ add_user supb supervisor ngo-b
 add_user cwb2 caseworker ngo-b
 add_user ana analyst ngo-a
 
-start_server() {
-	for try in 1 2 3 4 5 6 7 8 9 10; do
-		PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000))
-		"$SANAD" serve --db s.db --listen "127.0.0.1:$PORT" --threads 2 > serve.out 2> serve.err &
-		SERVER=$!
-		i=0
-		while [ $i -lt 300 ]; do
-			if grep -q "listening on 127.0.0.1:$PORT" serve.out 2>/dev/null &&
-				curl -s -o /dev/null "http://127.0.0.1:$PORT/api/v1/health"; then
-				BASE="http://127.0.0.1:$PORT"
-				return 0
-			fi
-			kill -0 "$SERVER" 2>/dev/null || break
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill "$SERVER" 2>/dev/null
-		wait "$SERVER" 2>/dev/null
-		SERVER=
-	done
-	return 1
-}
-start_server && started=yes || started=no
-check "sanad serve starts" equals "$started" yes
-[ "$started" = yes ] || { cat serve.err; finish; }
+check_server_starts "sanad serve starts"
 
-# req USER METHOD PATH [BODY] [curl args]: the status; body in $T/resp
-req() {
-	r_user=$1 r_method=$2 r_path=$3 r_body=${4:--}
-	shift 3
-	[ $# -gt 0 ] && shift
-	set -- "$@" -H "Authorization: Bearer $(cat "$T/token.$r_user")"
-	if [ "$r_body" != - ]; then
-		set -- "$@" -H "Content-Type: application/json" --data-binary "$r_body"
-	fi
-	curl -s -o "$T/resp" -D "$T/hdr" -w '%{http_code}' -X "$r_method" "$@" "$BASE$r_path"
-}
-json() {
-	"$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); r=eval(sys.argv[2]); sys.exit(0 if r else 1)" "$1" "$2" ||
-		{ echo "JSON check failed: $2"; head -c 2000 "$1"; echo; return 1; }
-}
-status() { # expected USER METHOD PATH [BODY] [curl args]
-	s_exp=$1
-	shift
-	s_got=$(req "$@")
-	[ "$s_got" = "$s_exp" ] || { echo "$2 $3 as $1: expected $s_exp, got $s_got"; cat "$T/resp"; echo; return 1; }
-}
 etag() { sed -n 's/^[Ee][Tt][Aa][Gg]: *\("[0-9a-f]*"\).*/\1/p' "$T/hdr" | tr -d '\r'; }
 audit_has() { # PATTERN: the audit trail (as the administrator sees it) has a line matching it
 	sanad audit list --db "$T/s.db" --limit 500 > "$T/audit"

@@ -4,31 +4,6 @@
 
 FIXTURES="$TESTS_DIR/assess/fixtures"
 
-# One line per output object: country, year, tier, criteria, downgraded,
-# sanctions (lists joined by commas, "-" when empty), read from the indented
-# JSON so that the test needs no JSON tool.
-summary() {
-	awk '
-	/^  \{/ { c = y = t = d = ""; wl = s = "-"; mode = "" }
-	/^    "country": / { c = $2 }
-	/^    "year": / { y = $2 }
-	/^    "tier": / { t = $2 }
-	/^    "downgraded_after_two_watch_list_years": / { d = $2 }
-	/^    "watch_list_criteria": \[$/ { mode = "wl"; wl = ""; next }
-	/^    "sanctions": \[$/ { mode = "s"; s = ""; next }
-	/^    \]/ { mode = ""; next }
-	mode == "wl" { wl = wl (wl == "" ? "" : ",") $1 }
-	mode == "s" { s = s (s == "" ? "" : ",") $1 }
-	/^  \}/ {
-		line = c " " y " " t " " wl " " d " " s
-		gsub(/"/, "", line)
-		gsub(/,,/, ",", line)
-		gsub(/, /, " ", line)
-		sub(/,$/, "", line)
-		print line
-	}' "$1"
-}
-
 # The fixture: Jordan on the Watch List in 2009 (criterion c) and 2010
 # (a: 400 victims are 1.6 times 250; b: flat figures), then a third year
 # that would be Watch List again without a waiver; Lebanon the same with
@@ -49,7 +24,7 @@ EOF
 # ignored: every step below is chained with && so that any failure counts.
 places_the_fixture() {
 	sanad assess --input "$FIXTURES/watch-list-years.json" > out.json &&
-	summary out.json > summary &&
+	assess_summary out.json > summary &&
 	same summary expected-summary
 }
 check "assess places every record, in input order, by the seed's rules" places_the_fixture
@@ -95,7 +70,7 @@ check "--output writes the same JSON to a file" output_option_writes_the_same
 reads_standard_input_and_plain_arrays() {
 	printf '[{"country":"JO","year":2012,"finding":"significant_efforts","efforts_rest_on_commitments":true}]' |
 		sanad assess --input - > out.json &&
-	summary out.json > got &&
+	assess_summary out.json > got &&
 	echo "JO 2012 2WL c false -" > want &&
 	same got want
 }

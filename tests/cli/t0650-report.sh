@@ -11,30 +11,6 @@ ART="$TESTS_DIR/artifacts/t0650"
 rm -rf "$ART"
 mkdir -p "$ART"
 
-# One line per placement (country year tier criteria downgraded sanctions),
-# from the indented JSON of sanad assess, as in t0600.
-summary() {
-	awk '
-	/^  \{/ { c = y = t = d = ""; wl = s = "-"; mode = "" }
-	/^    "country": / { c = $2 }
-	/^    "year": / { y = $2 }
-	/^    "tier": / { t = $2 }
-	/^    "downgraded_after_two_watch_list_years": / { d = $2 }
-	/^    "watch_list_criteria": \[$/ { mode = "wl"; wl = ""; next }
-	/^    "sanctions": \[$/ { mode = "s"; s = ""; next }
-	/^    \]/ { mode = ""; next }
-	mode == "wl" { wl = wl (wl == "" ? "" : ",") $1 }
-	mode == "s" { s = s (s == "" ? "" : ",") $1 }
-	/^  \}/ {
-		line = c " " y " " t " " wl " " d " " s
-		gsub(/"/, "", line)
-		gsub(/,,/, ",", line)
-		gsub(/, /, " ", line)
-		sub(/,$/, "", line)
-		print line
-	}' "$1"
-}
-
 # PDF text without white space or bidirectional marks: pdftotext spaces
 # Arabic letters by their positions, so words are compared joined.
 pdf_text() {
@@ -79,7 +55,7 @@ assesses_from_records() {
 	sanad assess --db r.db --year 2009 > /dev/null &&
 	sanad assess --db r.db --year 2010 > /dev/null &&
 	sanad assess --db r.db --year 2011 > out.json &&
-	summary out.json > got &&
+	assess_summary out.json > got &&
 	same got expected-2011 &&
 	contains out.json 'Not counted as efforts: 4 records of JO 2011 (plans, conferences, task forces or draft laws)'
 }
@@ -88,7 +64,7 @@ check "assess places the countries from stored records: Watch List, two-year rul
 same_as_assess_input() {
 	sanad assess --db r.db --year 2011 --print-input > input.json &&
 	sanad assess --input input.json > via-input.json &&
-	summary via-input.json | grep ' 2011 ' > got &&
+	assess_summary via-input.json | grep ' 2011 ' > got &&
 	same got expected-2011
 }
 check "the input built from records gives the same placements through sanad assess --input" same_as_assess_input

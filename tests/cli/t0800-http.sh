@@ -6,12 +6,7 @@
 . "$TESTS_DIR/cli/lib.sh"
 
 MATRIX="$TESTS_DIR/http/authz-matrix.tsv"
-# the system Python when there is one: wrappers such as pyenv's shims cost
-# far more per start than the checks themselves
-if [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY=python3; fi
 API_DOC="$TESTS_DIR/../docs/api.md"
-SERVER=
-trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$T"' EXIT
 
 # ---- fixture ----
 sanad init --db s.db --org ngo-a --org-name "NGO A" > /dev/null
@@ -19,15 +14,6 @@ sanad org add --db s.db --code ngo-b --name "NGO B" --type NGO --in-pool > /dev/
 sanad org add --db s.db --code police --name "Police" --type LawEnforcement > /dev/null
 # national response records for JO 2009-2011 (GET /api/v1/reports/{year})
 sanad response import --db s.db "$TESTS_DIR/response/fixtures/records-2009-2011.json" > /dev/null
-echo "a long enough password" > pw
-add_user() { # NAME ROLE [ORG]
-	if [ -n "${3:-}" ]; then
-		sanad user add --db s.db --username "$1" --role "$2" --org "$3" --password-file pw > /dev/null
-	else
-		sanad user add --db s.db --username "$1" --role "$2" --password-file pw > /dev/null
-	fi
-	sanad user token --db s.db "$1" > "token.$1"
-}
 add_user sys sysadmin
 add_user oadm org_admin ngo-a
 add_user sup supervisor ngo-a
@@ -59,58 +45,8 @@ routes_listed() {
 	grep -q "^GET	/api/v1/cases/{ref}	api_cases_get	case_read	session,case$" r
 }
 check "serve --routes prints the route table" routes_listed
-start_server() {
-	for try in 1 2 3 4 5 6 7 8 9 10; do
-		PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000))
-		"$SANAD" serve --db s.db --listen "127.0.0.1:$PORT" --threads 4 > serve.out 2> serve.err &
-		SERVER=$!
-		i=0
-		while [ $i -lt 300 ]; do
-			if grep -q "listening on 127.0.0.1:$PORT" serve.out 2>/dev/null &&
-				curl -s -o /dev/null "http://127.0.0.1:$PORT/api/v1/health"; then
-				BASE="http://127.0.0.1:$PORT"
-				return 0
-			fi
-			kill -0 "$SERVER" 2>/dev/null || break # port taken: try another
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill "$SERVER" 2>/dev/null
-		wait "$SERVER" 2>/dev/null
-		SERVER=
-	done
-	return 1
-}
-# (not inside check: the server must be a child of this shell to be waited for)
-start_server && started=yes || started=no
-check "sanad serve starts on a loopback port and answers /api/v1/health" equals "$started" yes
-[ "$started" = yes ] || { cat serve.err; finish; }
+check_server_starts "sanad serve starts on a loopback port and answers /api/v1/health" 4
 
-# req USER METHOD PATH [BODY] [extra curl args...]: prints the status; the
-# body goes to $T/resp, the headers to $T/hdr.  USER "anon" sends no token.
-req() {
-	r_user=$1 r_method=$2 r_path=$3 r_body=${4:--}
-	shift 3
-	[ $# -gt 0 ] && shift
-	if [ "$r_user" != anon ]; then
-		set -- "$@" -H "Authorization: Bearer $(cat "$T/token.$r_user")"
-	fi
-	if [ "$r_body" != - ]; then
-		set -- "$@" -H "Content-Type: application/json" --data-binary "$r_body"
-	fi
-	curl -s -o "$T/resp" -D "$T/hdr" -w '%{http_code}' -X "$r_method" "$@" "$BASE$r_path"
-}
-# json FILE EXPR: evaluate a Python expression over the parsed JSON (as d)
-json() {
-	"$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); r=eval(sys.argv[2]); sys.exit(0 if r else 1)" "$1" "$2" ||
-		{ echo "JSON check failed: $2"; head -c 2000 "$1"; echo; return 1; }
-}
-status() { # expected USER METHOD PATH [BODY] [curl args]
-	s_exp=$1
-	shift
-	s_got=$(req "$@")
-	[ "$s_got" = "$s_exp" ] || { echo "$2 $3 as $1: expected $s_exp, got $s_got"; cat "$T/resp"; echo; return 1; }
-}
 
 # ---- the fixture's cases, through the API ----
 setup_cases() {
