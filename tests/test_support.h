@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "storage/storage.h"
+
 /* A fresh path for a temporary file under $TMPDIR (not created). The caller
  * frees it; remove the file (and its -wal/-shm/.key) when done. */
 static inline char *test_temp_path(const char *suffix)
@@ -33,6 +35,68 @@ static inline void test_remove_db(const char *path)
 	remove(buf);
 	snprintf(buf, sizeof(buf), "%s.key", path); /* the key file storage_open creates */
 	remove(buf);
+}
+
+/* A scratch database: a new file at a fresh temporary path holding the
+ * organisations orgs[0..norgs).  0, or -1 after saying why on stderr (what
+ * a cmocka setup returns when it cannot set up). */
+static inline int test_db_create(char **path, struct storage **st, const struct organisation *orgs, size_t norgs)
+{
+	struct sanad_error err;
+	*path = test_temp_path(".db");
+	if (storage_open(st, *path, STORAGE_CREATE, &err)) {
+		fprintf(stderr, "%s: %s\n", *path, err.message);
+		return -1;
+	}
+	for (size_t i = 0; i < norgs; i++) {
+		struct organisation o = orgs[i]; /* storage_org_add sets its id */
+		if (storage_org_add(*st, &o, &err)) {
+			fprintf(stderr, "organisation %s: %s\n", o.code, err.message);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Closes and removes what test_db_create made, and frees path. */
+static inline void test_db_destroy(char *path, struct storage *st)
+{
+	storage_close(st);
+	test_remove_db(path);
+	free(path);
+}
+
+/* The fixture of a test that needs a scratch database and nothing else;
+ * test_db_teardown is its cmocka teardown. */
+struct test_db {
+	char *path;
+	struct storage *st;
+};
+
+/* Sets *state to a new struct test_db with the given organisations. */
+static inline int test_db_setup_orgs(void **state, const struct organisation *orgs, size_t norgs)
+{
+	struct test_db *db = calloc(1, sizeof(*db));
+	if (test_db_create(&db->path, &db->st, orgs, norgs)) {
+		free(db);
+		return -1;
+	}
+	*state = db;
+	return 0;
+}
+
+/* cmocka setup: an empty scratch database. */
+static inline int test_db_setup(void **state)
+{
+	return test_db_setup_orgs(state, NULL, 0);
+}
+
+static inline int test_db_teardown(void **state)
+{
+	struct test_db *db = *state;
+	test_db_destroy(db->path, db->st);
+	free(db);
+	return 0;
 }
 
 #endif

@@ -7,33 +7,7 @@
 
 #include <sqlite3.h>
 
-struct fixture {
-	char *path;
-	struct storage *st;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct sanad_error err;
-	f->path = test_temp_path(".db");
-	if (storage_open(&f->st, f->path, STORAGE_CREATE, &err))
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	storage_close(f->st);
-	test_remove_db(f->path);
-	free(f->path);
-	free(f);
-	return 0;
-}
-
-static void append_five(struct fixture *f)
+static void append_five(struct test_db *f)
 {
 	struct sanad_error err;
 	assert_int_equal(audit_append_at(f->st, "2025-01-01T10:00:00Z", "amal", "ngo-a", AUDIT_CREATE, "SND-000001",
@@ -48,7 +22,7 @@ static void append_five(struct fixture *f)
 			 0);
 }
 
-static void raw_exec(struct fixture *f, const char *sql, int expect_ok)
+static void raw_exec(struct test_db *f, const char *sql, int expect_ok)
 {
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
@@ -68,7 +42,7 @@ static void canonical_form_is_length_prefixed(void **state)
 
 static void an_untouched_trail_verifies(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct audit_verify_result r;
 	struct sanad_error err;
 	struct audit_row *rows;
@@ -111,7 +85,7 @@ static void an_untouched_trail_verifies(void **state)
 
 static void the_database_refuses_updates_and_deletes(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	append_five(f);
 	raw_exec(f, "UPDATE audit_log SET actor = 'nobody' WHERE id = 2", 0);
 	raw_exec(f, "DELETE FROM audit_log WHERE id = 5", 0);
@@ -120,7 +94,7 @@ static void the_database_refuses_updates_and_deletes(void **state)
 
 static void a_changed_row_is_named(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct audit_verify_result r;
 	struct sanad_error err;
 	append_five(f);
@@ -134,7 +108,7 @@ static void a_changed_row_is_named(void **state)
 
 static void a_rehashed_row_breaks_the_next_link(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct audit_verify_result r;
 	struct sanad_error err;
 	append_five(f);
@@ -150,7 +124,7 @@ static void a_rehashed_row_breaks_the_next_link(void **state)
 
 static void a_removed_row_is_found(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct audit_verify_result r;
 	struct sanad_error err;
 	append_five(f);
@@ -164,7 +138,7 @@ static void a_removed_row_is_found(void **state)
 
 static void appends_join_the_callers_transaction(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct audit_verify_result r;
 	struct sanad_error err;
 	assert_int_equal(storage_begin(f->st, &err), 0);
@@ -181,7 +155,7 @@ static void appends_join_the_callers_transaction(void **state)
 
 static void bad_records_are_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct sanad_error err;
 	char big[1100];
 	memset(big, 'x', sizeof(big) - 1);
@@ -194,7 +168,7 @@ static void bad_records_are_refused(void **state)
 
 static void list_filters_and_pages(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct sanad_error err;
 	struct audit_row *rows;
 	size_t n;
@@ -231,14 +205,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(canonical_form_is_length_prefixed),
-		cmocka_unit_test_setup_teardown(an_untouched_trail_verifies, setup, teardown),
-		cmocka_unit_test_setup_teardown(the_database_refuses_updates_and_deletes, setup, teardown),
-		cmocka_unit_test_setup_teardown(a_changed_row_is_named, setup, teardown),
-		cmocka_unit_test_setup_teardown(a_rehashed_row_breaks_the_next_link, setup, teardown),
-		cmocka_unit_test_setup_teardown(a_removed_row_is_found, setup, teardown),
-		cmocka_unit_test_setup_teardown(appends_join_the_callers_transaction, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_records_are_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(list_filters_and_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_untouched_trail_verifies, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(the_database_refuses_updates_and_deletes, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(a_changed_row_is_named, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(a_rehashed_row_breaks_the_next_link, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(a_removed_row_is_found, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(appends_join_the_callers_transaction, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(bad_records_are_refused, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(list_filters_and_pages, test_db_setup, test_db_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

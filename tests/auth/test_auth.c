@@ -7,49 +7,23 @@
 
 #define T0 1700000000
 
-struct fixture {
-	char *path;
-	struct storage *st;
-};
-
 static const char pw_amal[] = "amal's long passphrase";
+
+static const struct organisation orgs[] = {
+	{ .code = "ngo-a", .name = "NGO A", .org_type = "NGO", .own_cases_only = 1 },
+	{ .code = "police", .name = "Police", .org_type = "LawEnforcement" },
+};
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
 	struct sanad_error err;
-	struct organisation o = { 0 };
 	struct auth_new_user nu = { "Amal", "Amal H.", ROLE_CASEWORKER, "ngo-a", "ar" };
-	f->path = test_temp_path(".db");
-	if (storage_open(&f->st, f->path, STORAGE_CREATE, &err))
+	if (test_db_setup_orgs(state, orgs, sizeof(orgs) / sizeof(orgs[0])))
 		return -1;
-	o.code = "ngo-a";
-	o.name = "NGO A";
-	o.org_type = "NGO";
-	o.own_cases_only = 1;
-	if (storage_org_add(f->st, &o, &err))
-		return -1;
-	o.code = "police";
-	o.name = "Police";
-	o.org_type = "LawEnforcement";
-	o.own_cases_only = 0;
-	if (storage_org_add(f->st, &o, &err))
-		return -1;
-	if (auth_user_add(f->st, &nu, pw_amal, &err)) {
+	if (auth_user_add(((struct test_db *)*state)->st, &nu, pw_amal, &err)) {
 		fprintf(stderr, "%s\n", err.message);
 		return -1;
 	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	storage_close(f->st);
-	test_remove_db(f->path);
-	free(f->path);
-	free(f);
 	return 0;
 }
 
@@ -87,7 +61,7 @@ static int file_contains(const char *path, const char *needle)
 
 static void accounts_are_added_and_checked(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct sanad_error err;
 	struct auth_user u, *list;
 	size_t n;
@@ -168,7 +142,7 @@ static void accounts_are_added_and_checked(void **state)
 
 static void login_opens_a_new_session_each_time(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct sanad_error err;
 	struct auth_session s1, s2;
 	struct auth_user u;
@@ -212,7 +186,7 @@ static void login_opens_a_new_session_each_time(void **state)
 
 static void sessions_expire_when_idle_and_at_the_latest(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct sanad_error err;
 	struct auth_session s;
 	struct auth_user u;
@@ -241,7 +215,7 @@ static void sessions_expire_when_idle_and_at_the_latest(void **state)
 
 static void failed_logins_say_the_same_and_are_throttled(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct sanad_error err;
 	struct auth_session s;
 	char unknown[1024];
@@ -278,7 +252,7 @@ static void failed_logins_say_the_same_and_are_throttled(void **state)
 
 static void an_address_is_throttled_across_accounts(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct sanad_error err;
 	struct auth_session s;
 	int64_t wait;
@@ -300,7 +274,7 @@ static void an_address_is_throttled_across_accounts(void **state)
 
 static void disabling_ends_sessions_and_tokens(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct sanad_error err;
 	struct auth_session s;
 	struct auth_user u;
@@ -339,7 +313,7 @@ static void disabling_ends_sessions_and_tokens(void **state)
 
 static void tokens_are_revoked_by_label(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct sanad_error err;
 	struct auth_user u;
 	char *a, *b;
@@ -358,7 +332,7 @@ static void tokens_are_revoked_by_label(void **state)
 
 static void password_change_keeps_only_the_callers_session(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct sanad_error err;
 	struct auth_session here, there;
 	struct auth_user u;
@@ -385,7 +359,7 @@ static void password_change_keeps_only_the_callers_session(void **state)
 
 static void a_new_role_applies_at_once(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct sanad_error err;
 	struct auth_session s;
 	struct auth_user u;
@@ -431,15 +405,15 @@ static void generated_passwords_are_acceptable(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(accounts_are_added_and_checked, setup, teardown),
-		cmocka_unit_test_setup_teardown(login_opens_a_new_session_each_time, setup, teardown),
-		cmocka_unit_test_setup_teardown(sessions_expire_when_idle_and_at_the_latest, setup, teardown),
-		cmocka_unit_test_setup_teardown(failed_logins_say_the_same_and_are_throttled, setup, teardown),
-		cmocka_unit_test_setup_teardown(an_address_is_throttled_across_accounts, setup, teardown),
-		cmocka_unit_test_setup_teardown(disabling_ends_sessions_and_tokens, setup, teardown),
-		cmocka_unit_test_setup_teardown(tokens_are_revoked_by_label, setup, teardown),
-		cmocka_unit_test_setup_teardown(password_change_keeps_only_the_callers_session, setup, teardown),
-		cmocka_unit_test_setup_teardown(a_new_role_applies_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(accounts_are_added_and_checked, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(login_opens_a_new_session_each_time, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(sessions_expire_when_idle_and_at_the_latest, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(failed_logins_say_the_same_and_are_throttled, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(an_address_is_throttled_across_accounts, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(disabling_ends_sessions_and_tokens, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(tokens_are_revoked_by_label, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(password_change_keeps_only_the_callers_session, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(a_new_role_applies_at_once, setup, test_db_teardown),
 		cmocka_unit_test(generated_passwords_are_acceptable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,21 +15,14 @@ struct fixture {
 
 static int setup(void **state)
 {
+	static const struct organisation orgs[] = {
+		{ .code = "ngo-a", .name = "NGO A" },
+		{ .code = "ngo-b", .name = "NGO B" },
+	};
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct sanad_error err;
-	struct organisation o = { 0 };
-	f->path = test_temp_path(".db");
+	if (test_db_create(&f->path, &f->st, orgs, sizeof(orgs) / sizeof(orgs[0])))
+		return -1;
 	snprintf(f->key, sizeof(f->key), "%s.key", f->path);
-	if (storage_open(&f->st, f->path, STORAGE_CREATE, &err))
-		return -1;
-	o.code = "ngo-a";
-	o.name = "NGO A";
-	if (storage_org_add(f->st, &o, &err))
-		return -1;
-	o.code = "ngo-b";
-	o.name = "NGO B";
-	if (storage_org_add(f->st, &o, &err))
-		return -1;
 	*state = f;
 	return 0;
 }
@@ -38,11 +31,9 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	char buf[4300];
-	storage_close(f->st);
-	test_remove_db(f->path);
 	snprintf(buf, sizeof(buf), "%s.old", f->key);
 	remove(buf);
-	free(f->path);
+	test_db_destroy(f->path, f->st);
 	free(f);
 	return 0;
 }

@@ -9,34 +9,6 @@
 
 #include "response/response.h"
 
-struct fixture {
-	char *path;
-	struct storage *st;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct sanad_error err;
-	f->path = test_temp_path(".db");
-	if (storage_open(&f->st, f->path, STORAGE_CREATE, &err)) {
-		fprintf(stderr, "%s\n", err.message);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	storage_close(f->st);
-	test_remove_db(f->path);
-	free(f->path);
-	free(f);
-	return 0;
-}
-
 static json_t *parse(const char *text)
 {
 	json_error_t jerr;
@@ -121,7 +93,7 @@ static const char exact_doc[] =
 
 static void test_figures_exact(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct response_figures cur, prev;
 	struct response_check c[RESPONSE_CHECK_COUNT];
 
@@ -183,7 +155,7 @@ static void test_figures_exact(void **state)
 /* Exactly half is not a majority. */
 static void test_half_is_not_majority(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct response_figures cur, prev;
 	struct response_check c[RESPONSE_CHECK_COUNT];
 	import_ok(f->st, "[{\"country\": \"LB\", \"year\": 2012, \"justice\": ["
@@ -199,7 +171,7 @@ static void test_half_is_not_majority(void **state)
 /* Plans, conferences, task forces and draft laws are kept but never count. */
 static void test_concrete_only(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct response_figures cur, prev;
 	struct response_check c[RESPONSE_CHECK_COUNT];
 	import_ok(f->st,
@@ -267,7 +239,7 @@ static int has_reason(const struct assess_result *r, const char *text)
 /* The assess input built from stored records, and what the engine makes of it. */
 static void test_assess_from_records(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct response_assessment a;
 	struct sanad_error err = { 0 };
 	json_t *records, *jo;
@@ -357,7 +329,7 @@ static int stored_records(struct storage *st)
 
 static void test_import_refuses(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	import_refused(f->st, "[{\"country\": \"JO\", \"year\": 2011, \"prosecutons\": []}]",
 		       "record 1 (JO 2011): unknown field 'prosecutons'");
 	import_refused(f->st, "[{\"country\": \"JOR\", \"year\": 2011}]", "write the ISO 3166 alpha-2 code \"JO\"");
@@ -409,7 +381,7 @@ static void test_import_refuses(void **state)
 /* Importing a country-year again replaces it; recommendations are kept. */
 static void test_import_replaces(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct sanad_error err = { 0 };
 	struct response_import_summary s;
 	json_t *doc;
@@ -446,7 +418,7 @@ static void test_import_replaces(void **state)
 
 static void test_export_roundtrip(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct sanad_error err = { 0 };
 	json_t *a, *b;
 	char *ta, *tb;
@@ -505,7 +477,7 @@ static void add_case(struct storage *st, const char *org, const char *const *kv,
 
 static void test_register_counts(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct sanad_error err = { 0 };
 	struct organisation pooled = { 0 }, apart = { 0 };
 	struct response_figures cur, prev;
@@ -560,7 +532,7 @@ static void write_text(const char *path, const char *text)
 
 static void test_import_tiers(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct sanad_error err = { 0 };
 	struct response_tier_import s;
 	struct tier_entry *list;
@@ -612,7 +584,7 @@ static void test_import_tiers(void **state)
 /* The real 2001-2015 history: every ranked country-year is stored. */
 static void test_import_real_tiers(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct sanad_error err = { 0 };
 	struct response_tier_import s;
 	struct tier_entry *list;
@@ -645,7 +617,7 @@ static void test_import_real_tiers(void **state)
 
 static void test_programmes(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct sanad_error err = { 0 };
 	struct programme p = { 0 }, bad = { 0 };
 	json_t *gaps;
@@ -708,7 +680,7 @@ static void test_programmes(void **state)
 /* A programme that names its countries answers only their recommendations. */
 static void test_programme_country(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct sanad_error err = { 0 };
 	struct programme p = { 0 };
 	import_ok(f->st, "[{\"country\": \"LB\", \"year\": 2011, \"recommendations\": [{\"check\": \"supply_chain\"}]}]");
@@ -836,18 +808,18 @@ static void test_period_and_refs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_figures_exact, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_half_is_not_majority, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_concrete_only, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_assess_from_records, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import_refuses, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import_replaces, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_export_roundtrip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_register_counts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import_tiers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import_real_tiers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_programmes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_programme_country, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_figures_exact, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_half_is_not_majority, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_concrete_only, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_assess_from_records, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_import_refuses, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_import_replaces, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_export_roundtrip, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_register_counts, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_import_tiers, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_import_real_tiers, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_programmes, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_programme_country, test_db_setup, test_db_teardown),
 		cmocka_unit_test(test_strings_complete),
 		cmocka_unit_test(test_period_and_refs),
 	};

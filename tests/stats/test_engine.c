@@ -261,19 +261,13 @@ static void set_pool(struct fixture *f, const char *code, int in)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct sanad_error err;
-	f->path = test_temp_path(".db");
+	struct organisation rows[N(orgs)] = { 0 };
+	for (size_t i = 0; i < N(orgs); i++)
+		rows[i].code = rows[i].name = (char *)orgs[i];
 	/* SANAD_TEST_SEED tries other data (the default is fixed: failures reproduce) */
 	f->rng = getenv("SANAD_TEST_SEED") ? (unsigned)atoi(getenv("SANAD_TEST_SEED")) : 20261125u;
-	if (storage_open(&f->st, f->path, STORAGE_CREATE, &err))
+	if (test_db_create(&f->path, &f->st, rows, N(orgs)))
 		return -1;
-	for (size_t i = 0; i < N(orgs); i++) {
-		struct organisation o = { 0 };
-		o.code = (char *)orgs[i];
-		o.name = (char *)orgs[i];
-		if (storage_org_add(f->st, &o, &err))
-			return -1;
-	}
 	*state = f;
 	set_pool(f, "ngo-a", 1);
 	set_pool(f, "ngo-b", 1);
@@ -287,9 +281,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	storage_close(f->st);
-	test_remove_db(f->path);
-	free(f->path);
+	test_db_destroy(f->path, f->st);
 	free(f);
 	return 0;
 }

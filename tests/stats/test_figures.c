@@ -9,11 +9,6 @@
 
 #include <math.h>
 
-struct fixture {
-	char *path;
-	struct storage *st;
-};
-
 /* Items of a case: group, then name=value pairs, NULL-terminated; a list of
  * them ends with GROUP_CASE. */
 struct item_spec {
@@ -66,23 +61,15 @@ static void add_case(struct storage *st, const char *const *kv, const struct ite
  */
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct sanad_error err;
-	struct organisation a = { 0 }, b = { 0 }, o = { 0 };
-	f->path = test_temp_path(".db");
-	if (storage_open(&f->st, f->path, STORAGE_CREATE, &err))
+	static const struct organisation orgs[] = {
+		{ .code = "ngo-a", .name = "NGO A", .in_pool = 1 },
+		{ .code = "police", .name = "Police unit", .in_pool = 1 },
+		{ .code = "out", .name = "Not in the pool" },
+	};
+	struct test_db *f;
+	if (test_db_setup_orgs(state, orgs, sizeof(orgs) / sizeof(orgs[0])))
 		return -1;
-	a.code = "ngo-a";
-	a.name = "NGO A";
-	a.in_pool = 1;
-	b.code = "police";
-	b.name = "Police unit";
-	b.in_pool = 1;
-	o.code = "out";
-	o.name = "Not in the pool";
-	if (storage_org_add(f->st, &a, &err) || storage_org_add(f->st, &b, &err) || storage_org_add(f->st, &o, &err))
-		return -1;
-	*state = f;
+	f = *state;
 	add_case(f->st,
 		 KV("snd_Organisation", "ngo-a", "snd_YearOfRegistration", "2020", "prs_Gender", "Feminine",
 		    "snd_AgeAtIdentification", "16", "prs_FirstName", "Mohammed", "prs_SecondName", "Ali",
@@ -124,21 +111,11 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	storage_close(f->st);
-	test_remove_db(f->path);
-	free(f->path);
-	free(f);
-	return 0;
-}
-
 /* ---- match keys ---- */
 
 static void test_match_key_rules(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	char a[33], b[33], c[33], d[33];
 
 	assert_int_equal(storage_match_key(f->st, "Mohammed", NULL, "Ali", "1990-01-02", "JO", a), 1);
@@ -204,7 +181,7 @@ static int64_t count_of(const struct stats_table *t, const char *const *codes)
 
 #define C(...) (const char *const[]){ __VA_ARGS__ }
 
-static void compute(struct fixture *f, enum stats_subject s, enum stats_scope scope, const char *dims,
+static void compute(struct test_db *f, enum stats_subject s, enum stats_scope scope, const char *dims,
 		    struct stats_table *t)
 {
 	static char buf[256];
@@ -224,7 +201,7 @@ static void compute(struct fixture *f, enum stats_subject s, enum stats_scope sc
 
 static void test_perpetrators_all(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct stats_table t;
 
 	compute(f, STATS_COUNT_PERPETRATORS, STATS_SCOPE_ALL, "perpetrator_sex", &t);
@@ -261,7 +238,7 @@ static void test_perpetrators_all(void **state)
 
 static void test_services_all(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct stats_table t;
 
 	compute(f, STATS_COUNT_SERVICES, STATS_SCOPE_ALL, "service_year,service_mode", &t);
@@ -286,7 +263,7 @@ static void test_services_all(void **state)
 
 static void test_unknown_dimension(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	const char *names[] = { "nationality" };
 	struct stats_query q = { names, 1 };
 	struct stats_table t;
@@ -301,7 +278,7 @@ static void test_unknown_dimension(void **state)
  * case 1), 3 revoked, 4 not pooled, 5 no consent, 6 pooled. */
 static void test_national_pool(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct stats_table t;
 
 	compute(f, STATS_COUNT_VICTIMS, STATS_SCOPE_NATIONAL, "sex", &t);
@@ -344,7 +321,7 @@ static void test_national_pool(void **state)
 
 static void test_population_all_or_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct population_entry e[2] = { { 2020, "", "", 1000, "census", NULL }, { 2020, "Male", "", 0, NULL, NULL } };
 	struct population_entry *list;
 	size_t n;
@@ -388,7 +365,7 @@ static const struct stats_sdg_row *sdg_row(const struct stats_sdg *s, enum stats
 
 static void test_sdg(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct population_entry e[] = {
 		{ 2020, "", "", 200000, NULL, NULL },       { 2020, "Female", "", 100000, NULL, NULL },
 		{ 2020, "", "Minor", 80000, NULL, NULL },  { 2020, "Female", "Minor", 40000, NULL, NULL },
@@ -470,13 +447,13 @@ static void test_sdg(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_match_key_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_perpetrators_all, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_services_all, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_dimension, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_national_pool, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_population_all_or_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sdg, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_match_key_rules, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_perpetrators_all, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_services_all, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_dimension, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_national_pool, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_population_all_or_nothing, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_sdg, setup, test_db_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

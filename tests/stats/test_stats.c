@@ -4,11 +4,6 @@
 #include "test_support.h"
 #include "stats/stats.h"
 
-struct fixture {
-	char *path;
-	struct storage *st;
-};
-
 /* One case: fields as name=value pairs, NULL-terminated. */
 static void add_case(struct storage *st, const char *const *kv)
 {
@@ -37,20 +32,14 @@ static void add_case(struct storage *st, const char *const *kv)
  */
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct sanad_error err;
-	struct organisation a = { 0 }, b = { 0 };
-	f->path = test_temp_path(".db");
-	if (storage_open(&f->st, f->path, STORAGE_CREATE, &err))
+	static const struct organisation orgs[] = {
+		{ .code = "ngo-a", .name = "NGO A", .name_ar = "منظمة أ" },
+		{ .code = "police", .name = "Police unit" },
+	};
+	struct test_db *f;
+	if (test_db_setup_orgs(state, orgs, sizeof(orgs) / sizeof(orgs[0])))
 		return -1;
-	a.code = "ngo-a";
-	a.name = "NGO A";
-	a.name_ar = "منظمة أ";
-	b.code = "police";
-	b.name = "Police unit";
-	if (storage_org_add(f->st, &a, &err) || storage_org_add(f->st, &b, &err))
-		return -1;
-	*state = f;
+	f = *state;
 	CASE("snd_Organisation", "ngo-a", "snd_YearOfRegistration", "2020", "prs_Gender", "Feminine",
 	     "snd_AgeAtIdentification", "16", "prs_Citizenship", "ET;ER",
 	     "vic_TypeOfExploitation", "SexualExploitation;ForcedLabour", "vic_AgeWhenTrafficked", "15",
@@ -66,16 +55,6 @@ static int setup(void **state)
 	CASE("snd_Organisation", "ngo-a", "snd_YearOfRegistration", "2020", "prs_Gender", "Feminine",
 	     "snd_AgeAtIdentification", "25", "prs_Citizenship", "JO",
 	     "vic_TypeOfExploitation", "SexualExploitation");
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	storage_close(f->st);
-	test_remove_db(f->path);
-	free(f->path);
-	free(f);
 	return 0;
 }
 
@@ -98,7 +77,7 @@ static char *flat(const struct stats_table *t)
  * default way (grouped by SQLite where an index serves, as for year) and
  * once scanned in three threads of two cases each (the parts are merged,
  * so the result must not change). */
-static void count(struct fixture *f, const char *by, int year, const char *expect, int64_t total)
+static void count(struct test_db *f, const char *by, int year, const char *expect, int64_t total)
 {
 	char *copy = strdup(by), *save = NULL;
 	const char *dims[STATS_MAX_DIMS + 2];
@@ -127,7 +106,7 @@ static void count(struct fixture *f, const char *by, int year, const char *expec
 
 static void counts_by_one_dimension(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	count(f, "year", 0, "2019=1;2020=3;2021=1;?=1;", 6);
 	count(f, "sex", 0, "Female=4;Male=1;?=1;", 6);
 	/* age bands in list order, not text order (9--17 before 18--20) */
@@ -140,14 +119,14 @@ static void counts_by_one_dimension(void **state)
 
 static void crossed_dimensions_are_ordered(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	count(f, "year,gender", 0, "2019,?=1;2020,Female=2;2020,Male=1;2021,Female=1;?,Female=1;", 6);
 	count(f, "gender,year", 0, "Female,2020=2;Female,2021=1;Female,?=1;Male,2020=1;?,2019=1;", 6);
 }
 
 static void multi_values_count_once_under_each(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct stats_table t;
 	struct sanad_error err;
 	const char *dims[] = { "citizenship" };
@@ -170,7 +149,7 @@ static void multi_values_count_once_under_each(void **state)
 
 static void year_filter_counts_one_year(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	count(f, "sex", 2020, "Female=2;Male=1;", 3);
 	count(f, "nationality", 2020, "ER=1;ET=2;JO=1;", 3);
 	count(f, "sex", 1999, "", 0);
@@ -178,7 +157,7 @@ static void year_filter_counts_one_year(void **state)
 
 static void labels_come_from_vocabulary_and_organisations(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	const char *dims[] = { "organisation", "sex" };
 	struct stats_query q = { dims, 2, 0 };
 	struct stats_table t;
@@ -199,7 +178,7 @@ static void labels_come_from_vocabulary_and_organisations(void **state)
 
 static void json_has_numbers_nulls_and_total(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	const char *dims[] = { "year", "gender" };
 	struct stats_query q = { dims, 2, 2020 };
 	struct stats_table t;
@@ -230,7 +209,7 @@ static void json_has_numbers_nulls_and_total(void **state)
 
 static void bad_queries_are_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	struct stats_table t;
 	struct sanad_error err;
 	const char *unknown[] = { "year", "colour" };
@@ -257,7 +236,7 @@ static void bad_queries_are_refused(void **state)
 
 static void every_dimension_reads_a_case_field(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	int n;
 	const struct stats_dimension *d = stats_dimensions(&n);
 	assert_true(n >= 25);
@@ -295,36 +274,30 @@ static void every_dimension_reads_a_case_field(void **state)
 
 static void an_empty_database_has_no_rows(void **state)
 {
-	char *path = test_temp_path(".db");
-	struct storage *st;
+	struct test_db *f = *state;
 	struct sanad_error err;
 	struct stats_table t;
 	const char *dims[] = { "year", "nationality" };
 	struct stats_query q = { dims, 2, 0 };
-	(void)state;
-	assert_int_equal(storage_open(&st, path, STORAGE_CREATE, &err), 0);
-	assert_int_equal(stats_compute(st, &q, &t, &err), 0);
+	assert_int_equal(stats_compute(f->st, &q, &t, &err), 0);
 	assert_int_equal(t.nrows, 0);
 	assert_int_equal(t.total_victims, 0);
 	assert_int_equal(t.columns[0].nvalues, 0);
 	stats_table_release(&t);
-	storage_close(st);
-	test_remove_db(path);
-	free(path);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(counts_by_one_dimension, setup, teardown),
-		cmocka_unit_test_setup_teardown(crossed_dimensions_are_ordered, setup, teardown),
-		cmocka_unit_test_setup_teardown(multi_values_count_once_under_each, setup, teardown),
-		cmocka_unit_test_setup_teardown(year_filter_counts_one_year, setup, teardown),
-		cmocka_unit_test_setup_teardown(labels_come_from_vocabulary_and_organisations, setup, teardown),
-		cmocka_unit_test_setup_teardown(json_has_numbers_nulls_and_total, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_queries_are_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(every_dimension_reads_a_case_field, setup, teardown),
-		cmocka_unit_test(an_empty_database_has_no_rows),
+		cmocka_unit_test_setup_teardown(counts_by_one_dimension, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(crossed_dimensions_are_ordered, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(multi_values_count_once_under_each, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(year_filter_counts_one_year, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(labels_come_from_vocabulary_and_organisations, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(json_has_numbers_nulls_and_total, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(bad_queries_are_refused, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(every_dimension_reads_a_case_field, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(an_empty_database_has_no_rows, test_db_setup, test_db_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
