@@ -51,6 +51,9 @@ int cli_flag(int argc, char **argv, const char *name);
  * error and returns 2. */
 int cli_parse(const char *cmd, int argc, char **argv, const char *const *allowed,
 	      char ***pos, int *npos);
+/* Remove the database at path that a failed command created, with its -wal
+ * and -shm files (cmd_init.c). */
+void cli_remove_db(const char *path);
 
 /* Command functions, one per cmd_*.c file. */
 int cmd_help(int argc, char **argv, struct cli_context *ctx);

@@ -26,16 +26,6 @@ const char usage_demo[] =
 	"  --cases N   number of cases to add (default 500, at most 10,000,000)\n"
 	"  --seed S    seed of the generator, a whole number (default 1)\n";
 
-static void remove_db(const char *path)
-{
-	char buf[4200];
-	remove(path);
-	snprintf(buf, sizeof(buf), "%s-wal", path);
-	remove(buf);
-	snprintf(buf, sizeof(buf), "%s-shm", path);
-	remove(buf);
-}
-
 int cmd_demo(int argc, char **argv, struct cli_context *ctx)
 {
 	static const char *const opts[] = { "cases=", "seed=", NULL };
@@ -89,7 +79,7 @@ int cmd_demo(int argc, char **argv, struct cli_context *ctx)
 		storage_close(st);
 		cli_error("demo", &err);
 		if (created)
-			remove_db(ctx->db_path);
+			cli_remove_db(ctx->db_path);
 		else if (res.cases)
 			fprintf(stderr, "sanad demo: %ld cases of earlier batches were written\n", res.cases);
 		return 1;

@@ -20,7 +20,8 @@ const char usage_init[] =
 	"  --org CODE       code of the first organisation (default: local)\n"
 	"  --org-name NAME  its name (default: 'Local organisation')\n";
 
-static void remove_db(const char *path)
+/* (declared in cli.h: sanad demo removes a database it created too) */
+void cli_remove_db(const char *path)
 {
 	char buf[4200];
 	remove(path);
@@ -63,7 +64,7 @@ int cmd_init(int argc, char **argv, struct cli_context *ctx)
 	storage_close(st);
 	if (rc) {
 		cli_error("init", &err);
-		remove_db(ctx->db_path);
+		cli_remove_db(ctx->db_path);
 		remove(key_path);
 		free(key_path);
 		return 1;

@@ -160,11 +160,18 @@ static void table_heading(struct strbuf *line, const struct stats_table *t, cons
 	}
 }
 
-static void print_table(const struct stats_table *t, enum vocab_lang lang)
+/* Prints j indented, keys in their order, and frees it. */
+static void print_json(json_t *j)
 {
-	size_t width[STATS_MAX_DIMS + 1];
+	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(j);
+}
+
+/* The table's title line: what is counted, by what, which year. */
+static void print_title(const struct stats_table *t, enum vocab_lang lang)
+{
 	struct strbuf line = STRBUF_INIT;
-	char num[32];
 	int nc = t->ncolumns;
 
 	strbuf_addstr(&line, SUBJECT_WORD(t, 1, lang));
@@ -178,6 +185,32 @@ static void print_table(const struct stats_table *t, enum vocab_lang lang)
 	else
 		strbuf_addstr(&line, lang == VOCAB_AR ? " (كل السنوات)\n" : " (all years)\n");
 	fputs(line.buf, stdout);
+	strbuf_release(&line);
+}
+
+/* One row of the table: its labels padded to their columns, then the
+ * count right-aligned. */
+static void print_row(struct strbuf *line, const size_t *width, int nc, const char *const *labels, const char *num)
+{
+	strbuf_reset(line);
+	for (int c = 0; c < nc; c++) {
+		strbuf_addstr(line, labels[c]);
+		pad(line, width[c] - text_width(labels[c]) + 2);
+	}
+	pad(line, width[nc] - strlen(num));
+	strbuf_addstr(line, num);
+	strbuf_addch(line, '\n');
+	fputs(line->buf, stdout);
+}
+
+static void print_table(const struct stats_table *t, enum vocab_lang lang)
+{
+	size_t width[STATS_MAX_DIMS + 1];
+	struct strbuf line = STRBUF_INIT;
+	char num[32];
+	int nc = t->ncolumns;
+
+	print_title(t, lang);
 
 	for (int c = 0; c < nc; c++) {
 		const struct stats_column *col = &t->columns[c];
@@ -197,17 +230,11 @@ static void print_table(const struct stats_table *t, enum vocab_lang lang)
 	table_heading(&line, t, width, nc, lang);
 	fputs(line.buf, stdout);
 	for (size_t r = 0; r < t->nrows; r++) {
-		strbuf_reset(&line);
-		for (int c = 0; c < nc; c++) {
-			const char *l = t->columns[c].values[t->rows[r].value[c]].label[lang];
-			strbuf_addstr(&line, l);
-			pad(&line, width[c] - text_width(l) + 2);
-		}
+		const char *labels[STATS_MAX_DIMS];
+		for (int c = 0; c < nc; c++)
+			labels[c] = t->columns[c].values[t->rows[r].value[c]].label[lang];
 		snprintf(num, sizeof(num), "%lld", (long long)t->rows[r].count);
-		pad(&line, width[nc] - strlen(num));
-		strbuf_addstr(&line, num);
-		strbuf_addch(&line, '\n');
-		fputs(line.buf, stdout);
+		print_row(&line, width, nc, labels, num);
 	}
 	printf("%s: %lld\n", SUBJECT_WORD(t, 2, lang), (long long)t->total_victims);
 	if (t->note[lang])
@@ -223,17 +250,7 @@ static void print_published_table(const struct disclosure_table *p, enum vocab_l
 	char num[32];
 	int nc = t->ncolumns;
 
-	strbuf_addstr(&line, SUBJECT_WORD(t, 1, lang));
-	for (int c = 0; c < nc; c++) {
-		if (c)
-			strbuf_addstr(&line, " × ");
-		strbuf_addstr(&line, t->columns[c].dim->title[lang]);
-	}
-	if (t->year)
-		strbuf_addf(&line, lang == VOCAB_AR ? " (المسجلون في %d)\n" : " (registered in %d)\n", t->year);
-	else
-		strbuf_addstr(&line, lang == VOCAB_AR ? " (كل السنوات)\n" : " (all years)\n");
-	fputs(line.buf, stdout);
+	print_title(t, lang);
 	for (int c = 0; c < nc; c++) {
 		width[c] = text_width(t->columns[c].dim->title[lang]);
 		for (size_t i = 0; i < p->cube.ncells; i++) {
@@ -252,20 +269,14 @@ static void print_published_table(const struct disclosure_table *p, enum vocab_l
 	table_heading(&line, t, width, nc, lang);
 	fputs(line.buf, stdout);
 	for (size_t i = 0; i < p->cube.ncells; i++) {
-		strbuf_reset(&line);
-		for (int c = 0; c < nc; c++) {
-			const char *l = disclosure_cell_label(p, i, c, lang);
-			strbuf_addstr(&line, l);
-			pad(&line, width[c] - text_width(l) + 2);
-		}
+		const char *labels[STATS_MAX_DIMS];
+		for (int c = 0; c < nc; c++)
+			labels[c] = disclosure_cell_label(p, i, c, lang);
 		if (p->cube.state[i] == DISCLOSURE_PUBLISHED)
 			snprintf(num, sizeof(num), "%lld", (long long)p->cube.count[i]);
 		else
 			snprintf(num, sizeof(num), "x");
-		pad(&line, width[nc] - strlen(num));
-		strbuf_addstr(&line, num);
-		strbuf_addch(&line, '\n');
-		fputs(line.buf, stdout);
+		print_row(&line, width, nc, labels, num);
 	}
 	if (p->total_victims_published)
 		printf("%s: %lld\n", SUBJECT_WORD(t, 2, lang), (long long)t->total_victims);
@@ -299,10 +310,7 @@ static int print_published(struct cli_context *ctx, struct stats_engine *engine,
 		fputs(strbuf_str(&out), stdout);
 		strbuf_release(&out);
 	} else if (format == FORMAT_JSON) {
-		json_t *j = disclosure_table_json(&p, labels, lang);
-		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
-		json_decref(j);
+		print_json(disclosure_table_json(&p, labels, lang));
 	} else {
 		print_published_table(&p, lang);
 	}
@@ -608,10 +616,7 @@ static int stats_one(int argc, char **argv, struct cli_context *ctx, struct stat
 	if (format == FORMAT_CSV) {
 		print_csv(&t, labels, lang);
 	} else if (format == FORMAT_JSON) {
-		json_t *j = stats_table_json(&t, labels, lang);
-		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
-		json_decref(j);
+		print_json(stats_table_json(&t, labels, lang));
 	} else {
 		print_table(&t, lang);
 	}
