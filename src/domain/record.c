@@ -5,6 +5,7 @@
 #include "domain/domain.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,7 +176,7 @@ static void record_release(struct record *r, enum group_id g)
 {
 	if (!r->value)
 		return;
-	for (int i = 0; i < domain_group(g)->nfields; i++)
+	for (int i = 0, n = domain_group(g)->nfields; i < n; i++)
 		free(r->value[i]);
 	free(r->value);
 	r->value = NULL;
@@ -215,9 +216,30 @@ struct record *case_record_item(struct case_record *c, enum group_id g, size_t i
 	return &c->child[g].items[item];
 }
 
+/* case_field_index, remembered by the address of the name: the rules
+ * across fields read a dozen fields by name for every imported record, and
+ * hashing the names was a tenth of an import's reading time.  The entry is
+ * used only if the name there is still that field's (a caller may pass a
+ * buffer whose contents change); one table per thread, so no locking. */
+static int case_field_index_cached(const char *field)
+{
+	static _Thread_local struct { const char *name; int index; } memo[64];
+	size_t k = ((uintptr_t)field >> 3) & 63;
+	int i;
+
+	if (memo[k].name == field && !strcmp(domain_group(GROUP_CASE)->fields[memo[k].index].name, field))
+		return memo[k].index;
+	i = domain_field_index(GROUP_CASE, field);
+	if (i >= 0) {
+		memo[k].name = field;
+		memo[k].index = i;
+	}
+	return i;
+}
+
 const char *case_get(const struct case_record *c, const char *field)
 {
-	int i = domain_field_index(GROUP_CASE, field);
+	int i = case_field_index_cached(field);
 	return i < 0 ? NULL : c->main.value[i];
 }
 
@@ -271,7 +293,7 @@ const char *age_band_for(int age)
 
 static void set_derived(struct case_record *c, const char *field, const char *value)
 {
-	int i = domain_field_index(GROUP_CASE, field);
+	int i = case_field_index_cached(field);
 	if (i >= 0 && !c->main.value[i] && value)
 		c->main.value[i] = xstrdup(value);
 }

@@ -274,6 +274,7 @@ void storage_close(struct storage *st)
 	if (!st)
 		return;
 	sqlite3_finalize(st->insert_case);
+	storage_insert_shapes_free(st);
 	for (int g = 0; g < GROUP_COUNT; g++)
 		sqlite3_finalize(st->insert_child[g]);
 	sqlite3_finalize(st->org_by_code);
@@ -544,30 +545,199 @@ static int next_case_id(struct storage *st, int64_t *id, struct sanad_error *err
 	return 0;
 }
 
+/* "SND-000123": the reference of a case that came without one.  By hand,
+ * since snprintf cost a bulk import a tenth of its writing time. */
+static char *generated_ref(int64_t id)
+{
+	char digits[24], *ref;
+	int n = 0;
+	uint64_t v = id > 0 ? (uint64_t)id : 0;
+
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n < 6)
+		digits[n++] = '0';
+	ref = xmalloc((size_t)n + 5);
+	memcpy(ref, "SND-", 4);
+	for (int k = 0; k < n; k++)
+		ref[4 + k] = digits[n - 1 - k];
+	ref[4 + n] = '\0';
+	return ref;
+}
+
+/* ---- inserts naming only the columns a record has (the insert path) ----
+ *
+ * A case has about a hundred columns and a bulk-imported one (CTDC) sets a
+ * dozen.  An INSERT naming every column makes SQLite bind, copy and check
+ * every NULL on every row; an INSERT naming only the columns this record
+ * sets leaves the others NULL by omission (no case or item column has a
+ * DEFAULT), which is the same row for less work.  The statements are cached
+ * per connection by (group, set of present columns): a CTDC file has a few
+ * dozen distinct sets.  Past SHAPE_MAX statements, or for a group of more
+ * than 128 fields, the statement naming every column is used. */
+#define SHAPE_SLOTS 512 /* open addressing; a power of two, at most half full */
+#define SHAPE_MAX 256
+
+struct insert_shape {
+	uint64_t mask[2];
+	int group;              /* -1: free slot */
+	sqlite3_stmt *stmt;
+};
+
+struct insert_shapes {
+	struct insert_shape slot[SHAPE_SLOTS];
+	int used;
+	int ref_i, org_i;       /* snd_CaseRef, snd_Organisation in GROUP_CASE */
+	int module_ready;       /* sanad_case_rows is registered (bulk inserts) */
+	int sealed[128];        /* GROUP_CASE fields sealed at rest */
+	int nsealed;
+};
+
+static struct insert_shapes *insert_shapes(struct storage *st)
+{
+	if (!st->insert_shapes) {
+		const struct group_def *gd = domain_group(GROUP_CASE);
+		st->insert_shapes = xcalloc(1, sizeof(*st->insert_shapes));
+		for (int k = 0; k < SHAPE_SLOTS; k++)
+			st->insert_shapes->slot[k].group = -1;
+		st->insert_shapes->ref_i = domain_field_index(GROUP_CASE, "snd_CaseRef");
+		st->insert_shapes->org_i = domain_field_index(GROUP_CASE, "snd_Organisation");
+		for (int i = 0; i < gd->nfields && st->insert_shapes->nsealed < 128; i++)
+			if (storage_field_sealed(&gd->fields[i]))
+				st->insert_shapes->sealed[st->insert_shapes->nsealed++] = i;
+	}
+	return st->insert_shapes;
+}
+
+void storage_insert_shapes_free(struct storage *st)
+{
+	if (!st->insert_shapes)
+		return;
+	for (int k = 0; k < SHAPE_SLOTS; k++)
+		sqlite3_finalize(st->insert_shapes->slot[k].stmt);
+	free(st->insert_shapes);
+	st->insert_shapes = NULL;
+}
+
+/* The fields of r that are set (except skip, -1 for none) as a bit set;
+ * 0 when the group is too wide for one. */
+static int present_mask(const struct record *r, int nfields, int skip, uint64_t mask[2])
+{
+	mask[0] = mask[1] = 0;
+	if (nfields > 128)
+		return 0;
+	for (int i = 0; i < nfields; i++)
+		if (r->value[i] && i != skip)
+			mask[i >> 6] |= (uint64_t)1 << (i & 63);
+	return 1;
+}
+
+/* "INSERT INTO t (lead columns, the present fields) VALUES (?1, ...)":
+ * the lead columns' parameters are given, the fields' follow in order. */
+static char *shape_sql(enum group_id g, const uint64_t mask[2])
+{
+	const struct group_def *gd = domain_group(g);
+	struct strbuf sb = STRBUF_INIT;
+	int n = 0;
+
+	if (g == GROUP_CASE)
+		strbuf_addstr(&sb, "INSERT INTO cases (id, org_id, created_at, updated_at");
+	else
+		strbuf_addf(&sb, "INSERT INTO %s (case_id, seq", gd->table);
+	for (int i = 0; i < gd->nfields; i++)
+		if (mask[i >> 6] & ((uint64_t)1 << (i & 63))) {
+			strbuf_addf(&sb, ", %s", gd->fields[i].name);
+			n++;
+		}
+	strbuf_addstr(&sb, g == GROUP_CASE ? ") VALUES (?1, ?2, ?3, ?3" : ") VALUES (?1, ?2");
+	for (int k = 0; k < n; k++)
+		strbuf_addf(&sb, ", ?%d", k + (g == GROUP_CASE ? 4 : 3));
+	strbuf_addch(&sb, ')');
+	return strbuf_detach(&sb);
+}
+
+/* The cached statement for this shape, prepared on first use; NULL (err
+ * unset) when the cache is full, NULL with err set when preparing failed. */
+static sqlite3_stmt *shape_stmt(struct storage *st, enum group_id g, const uint64_t mask[2],
+				struct sanad_error *err)
+{
+	struct insert_shapes *c = insert_shapes(st);
+	uint64_t h = (mask[0] ^ (mask[1] * 0x9E3779B97F4A7C15ull) ^ (uint64_t)g) * 0xFF51AFD7ED558CCDull;
+	size_t k = (size_t)(h >> 40) & (SHAPE_SLOTS - 1);
+
+	for (;; k = (k + 1) & (SHAPE_SLOTS - 1)) {
+		struct insert_shape *sl = &c->slot[k];
+		if (sl->group == (int)g && sl->mask[0] == mask[0] && sl->mask[1] == mask[1])
+			return sl->stmt;
+		if (sl->group < 0) {
+			char *sql;
+			int rc;
+			if (c->used >= SHAPE_MAX)
+				return NULL;
+			sql = shape_sql(g, mask);
+			rc = prepare(st, sql, &sl->stmt, err);
+			free(sql);
+			if (rc) {
+				sl->stmt = NULL;
+				return NULL;
+			}
+			sl->group = (int)g;
+			sl->mask[0] = mask[0];
+			sl->mask[1] = mask[1];
+			c->used++;
+			return sl->stmt;
+		}
+	}
+}
+
+/* Bind the present fields of r from parameter first on (the shape's order). */
+static void bind_present(sqlite3_stmt *s, int first, const struct group_def *gd, const struct record *r,
+			 const uint64_t mask[2])
+{
+	int col = first;
+	for (int i = 0; i < gd->nfields; i++)
+		if (mask[i >> 6] & ((uint64_t)1 << (i & 63)))
+			bind_value(s, col++, &gd->fields[i], r->value[i]);
+}
+
 static int insert_children(struct storage *st, const struct case_record *c, struct sanad_error *err)
 {
 	for (int g = 1; g < GROUP_COUNT; g++) {
 		const struct group_def *gd = domain_group((enum group_id)g);
-		sqlite3_stmt *s;
 		if (!c->child[g].count)
 			continue;
-		if (!st->insert_child[g]) {
-			char *sql = child_insert_sql((enum group_id)g);
-			int rc = prepare(st, sql, &st->insert_child[g], err);
-			free(sql);
-			if (rc)
-				return rc;
-		}
-		s = st->insert_child[g];
 		for (size_t k = 0; k < c->child[g].count; k++) {
+			const struct record *item = &c->child[g].items[k];
+			uint64_t mask[2];
+			sqlite3_stmt *s = NULL;
 			int rc;
-			sqlite3_bind_int64(s, 1, c->id);
-			sqlite3_bind_int64(s, 2, (int64_t)k);
-			for (int i = 0; i < gd->nfields; i++)
-				bind_value(s, i + 3, &gd->fields[i], c->child[g].items[k].value[i]);
+
+			err->code = 0;
+			if (present_mask(item, gd->nfields, -1, mask) &&
+			    !(s = shape_stmt(st, (enum group_id)g, mask, err)) && err->code)
+				return err->code;
+			if (s) {
+				sqlite3_bind_int64(s, 1, c->id);
+				sqlite3_bind_int64(s, 2, (int64_t)k);
+				bind_present(s, 3, gd, item, mask);
+			} else {
+				if (!st->insert_child[g]) {
+					char *sql = child_insert_sql((enum group_id)g);
+					rc = prepare(st, sql, &st->insert_child[g], err);
+					free(sql);
+					if (rc)
+						return rc;
+				}
+				s = st->insert_child[g];
+				sqlite3_bind_int64(s, 1, c->id);
+				sqlite3_bind_int64(s, 2, (int64_t)k);
+				for (int i = 0; i < gd->nfields; i++)
+					bind_value(s, i + 3, &gd->fields[i], item->value[i]);
+			}
 			rc = sqlite3_step(s);
 			sqlite3_reset(s);
-			sqlite3_clear_bindings(s);
 			if (rc != SQLITE_DONE)
 				return db_error(st, err, gd->name);
 		}
@@ -578,12 +748,14 @@ static int insert_children(struct storage *st, const struct case_record *c, stru
 int storage_case_insert(struct storage *st, struct case_record *c, struct sanad_error *err)
 {
 	const struct group_def *gd = domain_group(GROUP_CASE);
-	int ref_i = domain_field_index(GROUP_CASE, "snd_CaseRef");
-	int org_i = domain_field_index(GROUP_CASE, "snd_Organisation");
+	struct insert_shapes *shapes = insert_shapes(st);
+	int ref_i = shapes->ref_i;
+	int org_i = shapes->org_i;
 	int64_t org_id, id = 0;
 	struct case_record sealed;
 	const struct case_record *src;
-	sqlite3_stmt *s;
+	uint64_t mask[2];
+	sqlite3_stmt *s = NULL;
 	int col, rc, needs_seal;
 
 	if ((rc = org_id_for(st, c->main.value[org_i], &org_id, err)))
@@ -591,16 +763,7 @@ int storage_case_insert(struct storage *st, struct case_record *c, struct sanad_
 	if ((rc = next_case_id(st, &id, err)))
 		return rc;
 	if (!c->main.value[ref_i]) {
-		char ref[32];
-		snprintf(ref, sizeof(ref), "SND-%06lld", (long long)id);
-		c->main.value[ref_i] = xstrdup(ref);
-	}
-	if (!st->insert_case) {
-		char *sql = case_insert_sql();
-		rc = prepare(st, sql, &st->insert_case, err);
-		free(sql);
-		if (rc)
-			return rc;
+		c->main.value[ref_i] = generated_ref(id);
 	}
 	/* Bulk imports (CTDC) carry no identities: write the record as it is
 	 * instead of copying it to seal nothing. */
@@ -608,16 +771,40 @@ int storage_case_insert(struct storage *st, struct case_record *c, struct sanad_
 	if (needs_seal && (rc = storage_seal_case(st, c, id, &sealed, err)))
 		return rc;
 	src = needs_seal ? &sealed : c;
-	s = st->insert_case;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, org_id);
-	sqlite3_bind_int64(s, 3, storage_now());
-	col = 4;
-	/* every parameter is bound on every row (NULL included), so the
-	 * bindings need no clearing between rows */
-	for (int i = 0; i < gd->nfields; i++)
-		if (i != org_i)
-			bind_value(s, col++, &gd->fields[i], src->main.value[i]);
+	err->code = 0;
+	if (present_mask(&src->main, gd->nfields, org_i, mask) && !(s = shape_stmt(st, GROUP_CASE, mask, err)) &&
+	    err->code) {
+		if (needs_seal)
+			case_record_release(&sealed);
+		return err->code;
+	}
+	if (s) {
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, org_id);
+		sqlite3_bind_int64(s, 3, storage_now());
+		bind_present(s, 4, gd, &src->main, mask);
+	} else {
+		if (!st->insert_case) {
+			char *sql = case_insert_sql();
+			rc = prepare(st, sql, &st->insert_case, err);
+			free(sql);
+			if (rc) {
+				if (needs_seal)
+					case_record_release(&sealed);
+				return rc;
+			}
+		}
+		s = st->insert_case;
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, org_id);
+		sqlite3_bind_int64(s, 3, storage_now());
+		col = 4;
+		/* every parameter is bound on every row (NULL included), so the
+		 * bindings need no clearing between rows */
+		for (int i = 0; i < gd->nfields; i++)
+			if (i != org_i)
+				bind_value(s, col++, &gd->fields[i], src->main.value[i]);
+	}
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
@@ -1249,4 +1436,364 @@ void storage_bulk_end(struct storage *st)
 {
 	st->bulk = 0;
 	exec_sql(st, "PRAGMA cache_size = -65536", NULL);
+}
+
+/* ---- bulk inserts (storage_case_insert_batch; the insert path) ----
+ *
+ * One execution of an INSERT costs SQLite some 15,000 instructions besides
+ * the row itself (opening seven cursors, each allocated with malloc since
+ * Debian's SQLite has no lookaside memory, and halting), which was half of
+ * a CTDC case's insert.  So a run of plain cases (no repeating parts, no
+ * sealed values, hence no name tokens) is written by one statement,
+ * INSERT OR FAIL INTO cases (...) SELECT ... FROM sanad_case_rows(?1), that
+ * reads the run through an eponymous virtual table over the records in
+ * memory.  OR FAIL keeps the rows before a failing one (the constraints of a
+ * row are checked before any of its writes), so a duplicate reference is
+ * pinned on the row the cursor stands on, and the caller goes on after it.
+ * The statement names the columns set in any case of the run (statements
+ * are cached by that set, as for single inserts). */
+
+struct case_rows {
+	const struct field_def *fields; /* GROUP_CASE's */
+	int nfields;
+	struct case_record *const *cases;
+	const int64_t *ids, *org_ids;
+	int64_t now;
+	size_t n;
+	size_t pos;                      /* the row being read: a failing row's index */
+};
+
+struct case_rows_cursor {
+	sqlite3_vtab_cursor base;
+	struct case_rows *rows;
+};
+
+/* Columns: 0 id, 1 org_id, 2 created_at, 3 + i case field i, then the
+ * hidden argument. */
+static int case_rows_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out,
+			     char **errmsg)
+{
+	const struct group_def *gd = domain_group(GROUP_CASE);
+	struct strbuf sb = STRBUF_INIT;
+	int rc;
+
+	(void)aux;
+	(void)argc;
+	(void)argv;
+	(void)errmsg;
+	strbuf_addstr(&sb, "CREATE TABLE x(c0, c1, c2");
+	for (int i = 0; i < gd->nfields; i++)
+		strbuf_addf(&sb, ", c%d", i + 3);
+	strbuf_addstr(&sb, ", src HIDDEN)");
+	rc = sqlite3_declare_vtab(db, sb.buf);
+	strbuf_release(&sb);
+	if (rc != SQLITE_OK)
+		return rc;
+	*out = sqlite3_malloc(sizeof(**out));
+	if (!*out)
+		return SQLITE_NOMEM;
+	memset(*out, 0, sizeof(**out));
+	return SQLITE_OK;
+}
+
+static int case_rows_disconnect(sqlite3_vtab *vt)
+{
+	sqlite3_free(vt);
+	return SQLITE_OK;
+}
+
+static int case_rows_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
+{
+	int src_col = 3 + domain_group(GROUP_CASE)->nfields;
+	(void)vt;
+	for (int i = 0; i < info->nConstraint; i++)
+		if (info->aConstraint[i].iColumn == src_col && info->aConstraint[i].op == SQLITE_INDEX_CONSTRAINT_EQ) {
+			if (!info->aConstraint[i].usable)
+				return SQLITE_CONSTRAINT;
+			info->aConstraintUsage[i].argvIndex = 1;
+			info->aConstraintUsage[i].omit = 1;
+			info->estimatedCost = 1;
+			return SQLITE_OK;
+		}
+	return SQLITE_CONSTRAINT; /* only ever read with its argument */
+}
+
+static int case_rows_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **out)
+{
+	struct case_rows_cursor *c = sqlite3_malloc(sizeof(*c));
+	(void)vt;
+	if (!c)
+		return SQLITE_NOMEM;
+	memset(c, 0, sizeof(*c));
+	*out = &c->base;
+	return SQLITE_OK;
+}
+
+static int case_rows_close(sqlite3_vtab_cursor *cur)
+{
+	sqlite3_free(cur);
+	return SQLITE_OK;
+}
+
+static int case_rows_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int argc, sqlite3_value **argv)
+{
+	struct case_rows_cursor *c = (struct case_rows_cursor *)cur;
+	(void)idx;
+	(void)idx_str;
+	c->rows = argc == 1 ? sqlite3_value_pointer(argv[0], "sanad_case_rows") : NULL;
+	if (c->rows)
+		c->rows->pos = 0;
+	return SQLITE_OK;
+}
+
+static int case_rows_next(sqlite3_vtab_cursor *cur)
+{
+	((struct case_rows_cursor *)cur)->rows->pos++;
+	return SQLITE_OK;
+}
+
+static int case_rows_eof(sqlite3_vtab_cursor *cur)
+{
+	struct case_rows *r = ((struct case_rows_cursor *)cur)->rows;
+	return !r || r->pos >= r->n;
+}
+
+static int case_rows_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
+{
+	struct case_rows *r = ((struct case_rows_cursor *)cur)->rows;
+	const struct field_def *f;
+	const char *v;
+
+	switch (col) {
+	case 0: sqlite3_result_int64(ctx, r->ids[r->pos]); return SQLITE_OK;
+	case 1: sqlite3_result_int64(ctx, r->org_ids[r->pos]); return SQLITE_OK;
+	case 2: sqlite3_result_int64(ctx, r->now); return SQLITE_OK;
+	}
+	if (col - 3 >= r->nfields)
+		return SQLITE_OK; /* the hidden argument: NULL */
+	f = &r->fields[col - 3];
+	v = r->cases[r->pos]->main.value[col - 3];
+	/* as bind_value binds them */
+	if (!v)
+		;
+	else if (f->kind == FK_INT)
+		sqlite3_result_int64(ctx, strtoll(v, NULL, 10));
+	else if (f->kind == FK_BOOL)
+		sqlite3_result_int(ctx, !strcmp(v, "true"));
+	else
+		sqlite3_result_text(ctx, v, -1, SQLITE_STATIC);
+	return SQLITE_OK;
+}
+
+static int case_rows_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
+{
+	*rowid = (sqlite3_int64)((struct case_rows_cursor *)cur)->rows->pos;
+	return SQLITE_OK;
+}
+
+static const sqlite3_module case_rows_module = {
+	.iVersion = 0,
+	.xCreate = NULL, /* eponymous only: no CREATE VIRTUAL TABLE */
+	.xConnect = case_rows_connect,
+	.xBestIndex = case_rows_best_index,
+	.xDisconnect = case_rows_disconnect,
+	.xDestroy = case_rows_disconnect,
+	.xOpen = case_rows_open,
+	.xClose = case_rows_close,
+	.xFilter = case_rows_filter,
+	.xNext = case_rows_next,
+	.xEof = case_rows_eof,
+	.xColumn = case_rows_column,
+	.xRowid = case_rows_rowid,
+};
+
+/* The key of the batch statements in the shape cache. */
+#define SHAPE_GROUP_BATCH GROUP_COUNT
+
+static sqlite3_stmt *batch_stmt(struct storage *st, const uint64_t mask[2], struct sanad_error *err)
+{
+	struct insert_shapes *c = insert_shapes(st);
+	const struct group_def *gd = domain_group(GROUP_CASE);
+	uint64_t h = (mask[0] ^ (mask[1] * 0x9E3779B97F4A7C15ull) ^ (uint64_t)SHAPE_GROUP_BATCH) *
+		     0xFF51AFD7ED558CCDull;
+	size_t k = (size_t)(h >> 40) & (SHAPE_SLOTS - 1);
+
+	if (!c->module_ready) {
+		if (sqlite3_create_module_v2(st->db, "sanad_case_rows", &case_rows_module, NULL, NULL) != SQLITE_OK) {
+			db_error(st, err, "registering the import table");
+			return NULL;
+		}
+		c->module_ready = 1;
+	}
+	for (;; k = (k + 1) & (SHAPE_SLOTS - 1)) {
+		struct insert_shape *sl = &c->slot[k];
+		if (sl->group == SHAPE_GROUP_BATCH && sl->mask[0] == mask[0] && sl->mask[1] == mask[1])
+			return sl->stmt;
+		if (sl->group < 0) {
+			struct strbuf sb = STRBUF_INIT;
+			int rc;
+			if (c->used >= SHAPE_MAX)
+				return NULL;
+			strbuf_addstr(&sb, "INSERT OR FAIL INTO cases (id, org_id, created_at, updated_at");
+			for (int i = 0; i < gd->nfields; i++)
+				if (mask[i >> 6] & ((uint64_t)1 << (i & 63)))
+					strbuf_addf(&sb, ", %s", gd->fields[i].name);
+			strbuf_addstr(&sb, ") SELECT c0, c1, c2, c2");
+			for (int i = 0; i < gd->nfields; i++)
+				if (mask[i >> 6] & ((uint64_t)1 << (i & 63)))
+					strbuf_addf(&sb, ", c%d", i + 3);
+			strbuf_addstr(&sb, " FROM sanad_case_rows(?1)");
+			rc = prepare(st, sb.buf, &sl->stmt, err);
+			strbuf_release(&sb);
+			if (rc) {
+				sl->stmt = NULL;
+				return NULL;
+			}
+			sl->group = SHAPE_GROUP_BATCH;
+			sl->mask[0] = mask[0];
+			sl->mask[1] = mask[1];
+			c->used++;
+			return sl->stmt;
+		}
+	}
+}
+
+/* A case the batch statement can write: no repeating parts, nothing to seal
+ * (so no name tokens or match key either). */
+static int batch_plain(struct storage *st, const struct case_record *c)
+{
+	const struct insert_shapes *shapes = insert_shapes(st);
+
+	for (int g = 1; g < GROUP_COUNT; g++)
+		if (c->child[g].count)
+			return 0;
+	if (shapes->nsealed == 128)
+		return !storage_case_needs_seal(c); /* NEVER: the registry has fewer */
+	for (int k = 0; k < shapes->nsealed; k++)
+		if (c->main.value[shapes->sealed[k]])
+			return 0;
+	return 1;
+}
+
+/* Write cases[0..n) (all plain) by one statement; *done as for the batch. */
+static int insert_plain_run(struct storage *st, struct case_record *const *cases, size_t n, size_t *done,
+			    struct sanad_error *err)
+{
+	const struct group_def *gd = domain_group(GROUP_CASE);
+	struct insert_shapes *shapes = insert_shapes(st);
+	int ref_i = shapes->ref_i, org_i = shapes->org_i;
+	int64_t *ids = xmalloc(n * sizeof(*ids)), *org_ids = xmalloc(n * sizeof(*org_ids));
+	unsigned char *made_ref = xcalloc(n, 1);
+	struct case_rows rows = { .fields = gd->fields, .nfields = gd->nfields, .cases = cases, .ids = ids,
+				  .org_ids = org_ids, .n = n, .now = storage_now() };
+	uint64_t mask[2] = { 0, 0 };
+	sqlite3_stmt *s;
+	size_t i;
+	int rc = 0;
+
+	*done = 0;
+	for (i = 0; i < n && !rc; i++) {
+		struct case_record *c = cases[i];
+		if ((rc = org_id_for(st, c->main.value[org_i], &org_ids[i], err)) ||
+		    (rc = next_case_id(st, &ids[i], err)))
+			break;
+		if (!c->main.value[ref_i]) {
+			c->main.value[ref_i] = generated_ref(ids[i]);
+			made_ref[i] = 1;
+		}
+		for (int f = 0; f < gd->nfields; f++)
+			if (c->main.value[f] && f != org_i)
+				mask[f >> 6] |= (uint64_t)1 << (f & 63);
+	}
+	if (rc) {
+		/* cases[i] is at fault; those before it were not written either:
+		 * write them one by one (the caller learns i from *done) */
+		struct sanad_error e2;
+		size_t k;
+		for (k = 0; k < i; k++)
+			if (storage_case_insert(st, cases[k], &e2)) {
+				*err = e2;
+				i = k;
+				rc = e2.code;
+				break;
+			}
+		*done = i;
+		goto out;
+	}
+	err->code = 0;
+	if (!(s = batch_stmt(st, mask, err))) {
+		if (err->code) {
+			rc = err->code;
+			goto out;
+		}
+		/* the statement cache is full: one statement per case */
+		for (i = 0; i < n; i++)
+			if ((rc = storage_case_insert(st, cases[i], err)))
+				break;
+		*done = i;
+		goto out;
+	}
+	sqlite3_bind_pointer(s, 1, &rows, "sanad_case_rows", NULL);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_DONE) {
+		for (i = 0; i < n; i++)
+			cases[i]->id = ids[i];
+		*done = n;
+		rc = 0;
+		goto out;
+	}
+	/* rows[0..pos) are in; pos failed; the ids and references given to
+	 * the rest are taken back, to be given again when they are inserted */
+	for (i = 0; i < rows.pos && i < n; i++)
+		cases[i]->id = ids[i];
+	*done = rows.pos < n ? rows.pos : n;
+	st->next_id = 0;
+	for (i = *done + 1; i < n; i++)
+		if (made_ref[i]) {
+			free(cases[i]->main.value[ref_i]);
+			cases[i]->main.value[ref_i] = NULL;
+		}
+	if (rc == SQLITE_CONSTRAINT_UNIQUE && *done < n)
+		rc = sanad_error_set(err, SANAD_EEXIST, "snd_CaseRef: a case '%s' already exists",
+				     cases[*done]->main.value[ref_i]);
+	else
+		rc = db_error(st, err, "inserting cases");
+out:
+	free(ids);
+	free(org_ids);
+	free(made_ref);
+	return rc;
+}
+
+int storage_case_insert_batch(struct storage *st, struct case_record *const *cases, size_t n, size_t *done,
+			      struct sanad_error *err)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j = i, k = 0;
+		int rc;
+		while (j < n && batch_plain(st, cases[j]))
+			j++;
+		if (j == i) {
+			if ((rc = storage_case_insert(st, cases[i], err))) {
+				*done = i;
+				return rc;
+			}
+			i++;
+			continue;
+		}
+		rc = j - i == 1 ? storage_case_insert(st, cases[i], err) : insert_plain_run(st, cases + i, j - i, &k, err);
+		if (j - i == 1)
+			k = rc ? 0 : 1;
+		if (rc) {
+			*done = i + k;
+			return rc;
+		}
+		i = j;
+	}
+	*done = n;
+	return 0;
 }

@@ -67,6 +67,15 @@ int storage_org_list(struct storage *st, struct organisation **list, size_t *cou
  * existing organisation.  If snd_CaseRef is unset a reference is generated
  * ("SND-000123") and stored in c.  Sets c->id. */
 int storage_case_insert(struct storage *st, struct case_record *c, struct sanad_error *err);
+/* Insert cases[0..n) in order, each as storage_case_insert would, for bulk
+ * imports: runs of cases without repeating parts or sealed values are
+ * written by one statement, which costs SQLite far less per case than one
+ * statement per case.  Returns 0 with *done = n, or an error for
+ * cases[*done]: the cases before it are inserted, it and those after are
+ * not (SANAD_EEXIST: its snd_CaseRef exists; the caller may go on from
+ * *done + 1).  Any other error leaves the transaction to be rolled back. */
+int storage_case_insert_batch(struct storage *st, struct case_record *const *cases, size_t n, size_t *done,
+			      struct sanad_error *err);
 /* Replace the stored case c->id (fields and all repeating parts) with c. */
 int storage_case_update(struct storage *st, const struct case_record *c, struct sanad_error *err);
 /* Load the case with reference ref into *out (initialised here). */

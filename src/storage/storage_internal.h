@@ -28,6 +28,7 @@ struct storage {
 	int64_t next_id;                          /* next generated case id, 0: unknown */
 	sqlite3_stmt *insert_case;
 	sqlite3_stmt *insert_child[GROUP_COUNT];
+	struct insert_shapes *insert_shapes;      /* INSERTs by present columns (db_sqlite.c) */
 	sqlite3_stmt *org_by_code;
 	/* small cache: last organisation code -> id */
 	char *cached_org_code;
@@ -58,6 +59,8 @@ struct storage {
 /* The hot statement slot's statement, prepared on first use (NULL with err
  * set if that fails); sqlite3_reset it after use. */
 sqlite3_stmt *storage_hot(struct storage *st, enum storage_hot slot, const char *sql, struct sanad_error *err);
+/* Finalise the cached INSERTs by present columns (storage_close). */
+void storage_insert_shapes_free(struct storage *st);
 /* Undo storage_begin_bulk's settings once its transaction has ended. */
 void storage_bulk_end(struct storage *st);
 
