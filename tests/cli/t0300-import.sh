@@ -168,6 +168,30 @@ xxe() {
 }
 check "XML entities are refused (no XXE)" xxe
 
+# --- duplicate references among thousands, with the writer thread and without ---
+# 3,000 rows with references, row 2500 repeating row 10's: the insert finds
+# it (batched with the rows around it) and the report names its row.
+awk 'BEGIN { print "snd_CaseRef,snd_YearOfRegistration"
+	for (i = 1; i <= 3000; i++) print (i == 2500 ? "D-10" : "D-" i) "," 2000 + i % 20 }' > dup.csv
+duplicate_named() {
+	for threads in "" 1; do
+		export SANAD_IMPORT_THREADS=$threads &&
+		rm -f d.db d.db-wal d.db-shm d.db.key d.db.rejects.csv &&
+		sanad init --db d.db > /dev/null &&
+		fails sanad import --db d.db --format htcds-csv dup.csv 2> err &&
+		contains err "dup.csv: row 2500, column snd_CaseRef, value 'D-10': a case 'D-10' already exists" &&
+		contains err "nothing was imported: 1 of 3000 records is invalid" &&
+		equals "$(count d.db)" 0 &&
+		sanad import --db d.db --format htcds-csv --skip-invalid --rejects d.db.rejects.csv dup.csv \
+			> out 2> err &&
+		contains out "imported 2999 of 3000 records" &&
+		equals "$(count d.db)" 2999 &&
+		equals "$(sqlite3 d.db "SELECT count(*) FROM cases WHERE snd_CaseRef = 'D-3000'")" 1 &&
+		grep -q "^dup.csv,2500,snd_CaseRef,D-10," d.db.rejects.csv || return 1
+	done
+}
+check "a duplicate reference among thousands is named by its row, one thread or two" duplicate_named
+
 # --- the help documents every format ---
 help_formats() {
 	sanad import --help > h &&

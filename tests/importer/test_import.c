@@ -345,6 +345,93 @@ static void test_skip_invalid_writes_rejects(void **state)
 	free(bad);
 }
 
+/* ---- the two-thread pipeline and bulk inserts ----
+ * Two thousand rows span several batches of the reader-writer queue and of
+ * the writer's one-statement inserts; every third row has no reference, so
+ * generated references follow each duplicate (a duplicate undoes the
+ * references given to the rows after it in its batch). */
+
+static char *bulk_rows(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "snd_CaseRef,snd_YearOfRegistration\n");
+	for (long i = 1; i <= 2000; i++) {
+		if (i == 1501)
+			strbuf_addstr(&sb, "B-701,2015\n"); /* row 701's */
+		else if (i == 1801)
+			strbuf_addstr(&sb, "B-1799,2015\n"); /* row 1799's */
+		else if (i == 900)
+			strbuf_addstr(&sb, "B-900,20x5\n"); /* not a year */
+		else if (i % 3 == 0)
+			strbuf_addf(&sb, ",%ld\n", 2000 + i % 20);
+		else
+			strbuf_addf(&sb, "B-%ld,%ld\n", i, 2000 + i % 20);
+	}
+	return strbuf_detach(&sb);
+}
+
+static void check_bulk_duplicates(struct fixture *f)
+{
+	struct import_result res;
+	struct import_options opt = { .skip_invalid = 1 };
+	char *text = bulk_rows(), *rejects = NULL;
+	const char *year_line, *dup_line;
+	size_t rejects_len;
+
+	/* all or nothing: three problems reported in row order, nothing written */
+	assert_int_equal(import_text(f, IMPORT_HTCDS_CSV, text, 0, NULL, &res), SANAD_EINVAL);
+	assert_int_equal(res.records, 2000);
+	assert_int_equal(res.imported, 0);
+	assert_int_equal(case_count(f), 0);
+	contains(f->report, "test: row 900, column snd_YearOfRegistration, value '20x5'");
+	contains(f->report, "nothing was imported: 1 of 2000 records is invalid");
+
+	/* skip invalid: duplicates found by the insert are named at their rows,
+	 * after the rows before them, and the rest is written */
+	opt.rejects = open_memstream(&rejects, &rejects_len);
+	assert_int_equal(import_text(f, IMPORT_HTCDS_CSV, text, 0, &opt, &res), 0);
+	fclose(opt.rejects);
+	assert_int_equal(res.records, 2000);
+	assert_int_equal(res.rejected, 3);
+	assert_int_equal(res.imported, 1997);
+	assert_int_equal(case_count(f), 1997);
+	year_line = strstr(f->report, "test: row 900, column snd_YearOfRegistration");
+	dup_line = strstr(f->report, "test: row 1501, column snd_CaseRef, value 'B-701': a case 'B-701' already exists");
+	assert_non_null(year_line);
+	assert_non_null(dup_line);
+	assert_true(year_line < dup_line);
+	assert_true(dup_line < strstr(f->report, "test: row 1801, column snd_CaseRef, value 'B-1799'"));
+	contains(rejects, "test,1501,snd_CaseRef,B-701,a case 'B-701' already exists,\"B-701,2015\"\n");
+	contains(rejects, "test,1801,snd_CaseRef,B-1799,");
+	{
+		/* generated references go on from the highest id, with no gap
+		 * left by the rows after a duplicate */
+		struct case_record c;
+		get_case(f, "SND-001995", &c);
+		case_record_release(&c);
+	}
+
+	/* the same file again: every row with a reference is a duplicate now */
+	assert_int_equal(import_text(f, IMPORT_HTCDS_CSV, text, 0, NULL, &res), SANAD_EINVAL);
+	contains(f->report, "test: row 1, column snd_CaseRef, value 'B-1': a case 'B-1' already exists");
+	assert_int_equal(case_count(f), 1997);
+	free(rejects);
+	free(text);
+}
+
+static void test_bulk_duplicates_named(void **state)
+{
+	check_bulk_duplicates(*state);
+}
+
+/* The same, with the writer on the calling thread (as on one core). */
+static void test_bulk_duplicates_one_thread(void **state)
+{
+	setenv("SANAD_IMPORT_THREADS", "1", 1);
+	check_bulk_duplicates(*state);
+	unsetenv("SANAD_IMPORT_THREADS");
+}
+
 static void test_dry_run_writes_nothing(void **state)
 {
 	struct fixture *f = *state;
@@ -676,6 +763,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_default_org_needed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_bad_row_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_skip_invalid_writes_rejects, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_duplicates_named, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_duplicates_one_thread, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dry_run_writes_nothing, setup, teardown),
 		cmocka_unit_test(test_ctdc_mapping_codes_exist),
 		cmocka_unit_test_setup_teardown(test_ctdc_values_and_flags, setup, teardown),
