@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static char *dup_col(sqlite3_stmt *s, int i)
 {
@@ -44,6 +45,20 @@ static void row_from(sqlite3_stmt *s, struct audit_row *r)
 	r->hash = dup_col(s, 8);
 }
 
+/* SQLite's own busy handler sleeps 1, 2, 5 ... 100 ms between tries: a
+ * commit that found the log being restarted for a millisecond waited tens
+ * of them, and every answer waiting for that commit with it.  The audit
+ * writer and the checkpointer try again every 200 us, for up to 5 s. */
+static int busy_briefly(void *arg, int tries)
+{
+	struct timespec pause = { 0, 200 * 1000 };
+	(void)arg;
+	if (tries >= 25000)
+		return 0;
+	nanosleep(&pause, NULL);
+	return 1;
+}
+
 static int note_wal_pages(void *arg, sqlite3 *db, const char *name, int pages)
 {
 	(void)db;
@@ -54,9 +69,12 @@ static int note_wal_pages(void *arg, sqlite3 *db, const char *name, int pages)
 
 int storage_audit_writer_tune(struct storage *st, struct sanad_error *err)
 {
-	(void)err;
 	/* replaces the automatic checkpoint, which is itself a WAL hook */
 	sqlite3_wal_hook(st->db, note_wal_pages, st);
+	sqlite3_busy_handler(st->db, busy_briefly, NULL);
+	/* when the log starts again, its file is cut back to 64 MiB */
+	if (sqlite3_exec(st->db, "PRAGMA journal_size_limit = 67108864", NULL, NULL, NULL) != SQLITE_OK)
+		return storage_sql_error(st, err, "limiting the write-ahead log");
 	return 0;
 }
 
@@ -67,7 +85,23 @@ int storage_wal_pages(const struct storage *st)
 
 int storage_checkpoint(struct storage *st, struct sanad_error *err)
 {
-	int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	/* PASSIVE copies what it can without making anyone wait.  But while
+	 * commits keep coming the log is never wholly copied at the moment a
+	 * writer starts, so it is never started again from its beginning and
+	 * grows without end (334 MB after a few minutes of case reads).  So a
+	 * RESTART follows: it waits for the writer and the readers (the
+	 * connection's busy timeout), copies the few pages committed since
+	 * the PASSIVE one, and makes the next commit write the log from its
+	 * start; the file is cut back to journal_size_limit then. */
+	int rc, log = 0, copied = 0, rounds = 0;
+	sqlite3_busy_handler(st->db, busy_briefly, NULL);
+	/* passes until what is left to copy is small: the RESTART, which
+	 * makes commits wait, then copies only that */
+	do
+		rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+	while (rc == SQLITE_OK && log - copied > 256 && ++rounds < 8);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 		return storage_sql_error(st, err, "checkpointing the write-ahead log");
 	return 0;

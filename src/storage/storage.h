@@ -281,8 +281,9 @@ int storage_audit_writer_tune(struct storage *st, struct sanad_error *err);
 /* Pages in the write-ahead log after st's last commit (only on a
  * connection given to storage_audit_writer_tune; 0 elsewhere). */
 int storage_wal_pages(const struct storage *st);
-/* Copy what it can of the write-ahead log back into the database without
- * waiting for readers or writers (a PASSIVE checkpoint). */
+/* Copy the write-ahead log back into the database: what it can without
+ * waiting (PASSIVE), then the rest, waiting briefly for the writer and
+ * readers (RESTART), so that the log starts again from its beginning. */
 int storage_checkpoint(struct storage *st, struct sanad_error *err);
 /* Insert r as given (r->id must be last id + 1). */
 int storage_audit_insert(struct storage *st, const struct audit_row *r, struct sanad_error *err);
