@@ -370,6 +370,15 @@ static struct entry *entry_of(const struct http_cached_case *c)
 	return (struct entry *)(void *)((char *)(void *)c - offsetof(struct entry, c));
 }
 
+/* The entry of a taken case, its shard locked: the caller unlocks *sh. */
+static struct entry *entry_locked(struct http_cache *k, const struct http_cached_case *c, struct shard **sh)
+{
+	struct entry *e = entry_of(c);
+	*sh = shard_of(k, e->hash);
+	pthread_mutex_lock(&(*sh)->lock);
+	return e;
+}
+
 const struct http_cached_case *http_cache_case_take(struct http_cache *k, const char *ref, int *expired)
 {
 	struct shard *sh;
@@ -394,9 +403,7 @@ void http_cache_case_renew(struct http_cache *k, const struct http_cached_case *
 	struct shard *sh;
 	if (!k || !c)
 		return;
-	e = entry_of(c);
-	sh = shard_of(k, e->hash);
-	pthread_mutex_lock(&sh->lock);
+	e = entry_locked(k, c, &sh);
 	e->born_ms = born_now(k);
 	pthread_mutex_unlock(&sh->lock);
 }
@@ -407,9 +414,7 @@ void http_cache_case_forget(struct http_cache *k, const struct http_cached_case 
 	struct shard *sh;
 	if (!k || !c)
 		return;
-	e = entry_of(c);
-	sh = shard_of(k, e->hash);
-	pthread_mutex_lock(&sh->lock);
+	e = entry_locked(k, c, &sh);
 	if (e->in_table)
 		table_remove(&sh->cases, e);
 	entry_unref(e); /* the taker's */
@@ -447,9 +452,7 @@ void http_cache_case_set_body(struct http_cache *k, const struct http_cached_cas
 	struct shard *sh;
 	if (!k || !c)
 		return;
-	e = entry_of(c);
-	sh = shard_of(k, e->hash);
-	pthread_mutex_lock(&sh->lock);
+	e = entry_locked(k, c, &sh);
 	/* set once: a taker reads it under the lock, and it stays while taken */
 	if (!e->c.body) {
 		e->c.body_len = len;
@@ -466,11 +469,9 @@ const char *http_cached_case_body(struct http_cache *k, const struct http_cached
 	const char *body;
 	if (!k || !c)
 		return NULL;
-	e = entry_of(c);
-	sh = shard_of(k, e->hash);
-	pthread_mutex_lock(&sh->lock);
-	body = c->body;
-	*len = c->body_len;
+	e = entry_locked(k, c, &sh);
+	body = e->c.body;
+	*len = e->c.body_len;
 	pthread_mutex_unlock(&sh->lock);
 	return body;
 }
@@ -481,9 +482,7 @@ void http_cache_case_drop(struct http_cache *k, const struct http_cached_case *c
 	struct shard *sh;
 	if (!k || !c)
 		return;
-	e = entry_of(c);
-	sh = shard_of(k, e->hash);
-	pthread_mutex_lock(&sh->lock);
+	e = entry_locked(k, c, &sh);
 	entry_unref(e);
 	pthread_mutex_unlock(&sh->lock);
 }
