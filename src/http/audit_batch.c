@@ -211,6 +211,13 @@ static void *checkpointer_main(void *arg)
 		pthread_mutex_unlock(&w->lock);
 		if (storage_checkpoint(w->ckpt_st, &err))
 			fprintf(stderr, "sanad serve: %s\n", err.message);
+		{
+			/* at most twenty a second: while a long reader keeps the log
+			 * from being restarted, every commit would wake us, and each
+			 * try holds commits up for a moment (storage_checkpoint) */
+			struct timespec pause = { 0, 50 * 1000 * 1000 };
+			nanosleep(&pause, NULL);
+		}
 	}
 	return NULL;
 }

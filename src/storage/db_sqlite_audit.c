@@ -6,6 +6,7 @@
  */
 #include "storage/storage_internal.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,13 +48,15 @@ static void row_from(sqlite3_stmt *s, struct audit_row *r)
 
 /* SQLite's own busy handler sleeps 1, 2, 5 ... 100 ms between tries: a
  * commit that found the log being restarted for a millisecond waited tens
- * of them, and every answer waiting for that commit with it.  The audit
- * writer and the checkpointer try again every 200 us, for up to 5 s. */
+ * of them, and every answer waiting for that commit with it.  This one
+ * tries again every 200 us, up to arg tries. */
+#define BUSY_TRIES_COMMIT 25000 /* 5 s: as long as the connections' busy timeout */
+#define BUSY_TRIES_RESTART 10   /* 2 ms: see storage_checkpoint */
+
 static int busy_briefly(void *arg, int tries)
 {
 	struct timespec pause = { 0, 200 * 1000 };
-	(void)arg;
-	if (tries >= 25000)
+	if (tries >= (int)(intptr_t)arg)
 		return 0;
 	nanosleep(&pause, NULL);
 	return 1;
@@ -71,7 +74,7 @@ int storage_audit_writer_tune(struct storage *st, struct sanad_error *err)
 {
 	/* replaces the automatic checkpoint, which is itself a WAL hook */
 	sqlite3_wal_hook(st->db, note_wal_pages, st);
-	sqlite3_busy_handler(st->db, busy_briefly, NULL);
+	sqlite3_busy_handler(st->db, busy_briefly, (void *)(intptr_t)BUSY_TRIES_COMMIT);
 	/* when the log starts again, its file is cut back to 64 MiB */
 	if (sqlite3_exec(st->db, "PRAGMA journal_size_limit = 67108864", NULL, NULL, NULL) != SQLITE_OK)
 		return storage_sql_error(st, err, "limiting the write-ahead log");
@@ -94,14 +97,19 @@ int storage_checkpoint(struct storage *st, struct sanad_error *err)
 	 * the PASSIVE one, and makes the next commit write the log from its
 	 * start; the file is cut back to journal_size_limit then. */
 	int rc, log = 0, copied = 0, rounds = 0;
-	sqlite3_busy_handler(st->db, busy_briefly, NULL);
+	sqlite3_busy_handler(st->db, busy_briefly, (void *)(intptr_t)BUSY_TRIES_COMMIT);
 	/* passes until what is left to copy is small: the RESTART, which
 	 * makes commits wait, then copies only that */
 	do
 		rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
 	while (rc == SQLITE_OK && log - copied > 256 && ++rounds < 8);
+	/* While a RESTART waits for readers, no one may commit: a long reader
+	 * (an export, a statistics scan) would hold up every audited answer.
+	 * So it waits 2 ms at most, and is tried again at the next wake-up. */
+	sqlite3_busy_handler(st->db, busy_briefly, (void *)(intptr_t)BUSY_TRIES_RESTART);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+	sqlite3_busy_handler(st->db, busy_briefly, (void *)(intptr_t)BUSY_TRIES_COMMIT);
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 		return storage_sql_error(st, err, "checkpointing the write-ahead log");
 	return 0;
