@@ -233,10 +233,8 @@ static int gate_load_case(struct http_ctx *c, const char *ref, struct sanad_erro
 	}
 	if (reading && c->cache) {
 		read_at = (int64_t)time(NULL); /* before the stamp: see above */
-		if ((rc = storage_case_stamp(c->st, ref, &id, &updated_at, err))) {
-			case_record_init(&c->kase);
-			return rc;
-		}
+		if ((rc = storage_case_stamp(c->st, ref, &id, &updated_at, err)))
+			return rc; /* c->kase untouched: nothing to release */
 	}
 	rc = storage_case_get(c->st, ref, &c->kase, err);
 	if (rc)
