@@ -135,13 +135,7 @@ static void on_cell(void *field, size_t len, void *data)
 	st->off[col] = st->buf.len;
 	/* one growth check and one copy per cell: this runs for every cell
 	 * of every row */
-	if (st->buf.len + len + 1 > st->buf.alloc) {
-		size_t n = st->buf.alloc ? st->buf.alloc * 2 : 4096;
-		while (n < st->buf.len + len + 1)
-			n *= 2;
-		st->buf.buf = xrealloc(st->buf.buf, n);
-		st->buf.alloc = n;
-	}
+	strbuf_grow(&st->buf, len);
 	if (len)
 		memcpy(st->buf.buf + st->buf.len, field, len);
 	st->buf.len += len;
@@ -283,13 +277,7 @@ static void plain_line(struct csv_state *st, const char *s, size_t len)
 		int col = 0;
 
 		ALLOC_GROW(st->off, len + 1, st->off_alloc);
-		if (st->buf.len + len + 1 > st->buf.alloc) {
-			size_t n = st->buf.alloc ? st->buf.alloc * 2 : 4096;
-			while (n < st->buf.len + len + 1)
-				n *= 2;
-			st->buf.buf = xrealloc(st->buf.buf, n);
-			st->buf.alloc = n;
-		}
+		strbuf_grow(&st->buf, len);
 		b = st->buf.buf;
 		pos = st->buf.len;
 		st->off[0] = pos;

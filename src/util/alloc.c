@@ -54,7 +54,7 @@ void strbuf_init(struct strbuf *sb)
 	sb->len = sb->alloc = 0;
 }
 
-static void strbuf_grow(struct strbuf *sb, size_t extra)
+void strbuf_grow(struct strbuf *sb, size_t extra)
 {
 	size_t need = sb->len + extra + 1;
 	if (need > sb->alloc) {

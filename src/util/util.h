@@ -69,6 +69,8 @@ struct strbuf {
 };
 #define STRBUF_INIT { NULL, 0, 0 }
 void strbuf_init(struct strbuf *sb);
+/* Room for extra more bytes and a terminating NUL, without changing len. */
+void strbuf_grow(struct strbuf *sb, size_t extra);
 void strbuf_add(struct strbuf *sb, const void *data, size_t n);
 void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, char c);
