@@ -129,8 +129,8 @@ static int append_in_tx(struct storage *st, struct audit_chain *chain, const cha
 	return 0;
 }
 
-static int check_record(const char *actor, const char *org_code, const char *action, const char *case_ref,
-			const char *detail, struct sanad_error *err)
+int audit_record_check(const char *actor, const char *org_code, const char *action, const char *case_ref,
+		       const char *detail, struct sanad_error *err)
 {
 	int rc;
 	if (!actor || !*actor || !action || !*action)
@@ -149,7 +149,7 @@ int audit_append_chained(struct storage *st, struct audit_chain *chain, const ch
 	int rc;
 	if (!storage_in_transaction(st))
 		return sanad_error_set(err, SANAD_EINVAL, "audit_append_chained needs an open transaction");
-	if ((rc = check_record(actor, org_code, action, case_ref, detail, err)))
+	if ((rc = audit_record_check(actor, org_code, action, case_ref, detail, err)))
 		return rc;
 	return append_in_tx(st, chain, at, actor, org_code, action, case_ref, detail, err);
 }
@@ -160,7 +160,7 @@ int audit_append_at(struct storage *st, const char *at, const char *actor, const
 	struct audit_chain chain = AUDIT_CHAIN_INIT;
 	int own_tx = !storage_in_transaction(st), rc;
 
-	if ((rc = check_record(actor, org_code, action, case_ref, detail, err)))
+	if ((rc = audit_record_check(actor, org_code, action, case_ref, detail, err)))
 		return rc;
 	if (own_tx && (rc = storage_begin(st, err)))
 		return rc;
@@ -174,14 +174,19 @@ int audit_append_at(struct storage *st, const char *at, const char *actor, const
 	return rc;
 }
 
+void audit_now(char at[32])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(at, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 int audit_append(struct storage *st, const char *actor, const char *org_code, const char *action,
 		 const char *case_ref, const char *detail, struct sanad_error *err)
 {
 	char at[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	audit_now(at);
 	return audit_append_at(st, at, actor, org_code, action, case_ref, detail, err);
 }
 

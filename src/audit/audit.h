@@ -67,6 +67,14 @@ int audit_append_chained(struct storage *st, struct audit_chain *chain, const ch
 			 const char *org_code, const char *action, const char *case_ref, const char *detail,
 			 struct sanad_error *err);
 
+/* Whether a record would be accepted (actor and action present, lengths,
+ * UTF-8): what audit_append checks, for those who write records elsewhere
+ * first (the journal). */
+int audit_record_check(const char *actor, const char *org_code, const char *action, const char *case_ref,
+		       const char *detail, struct sanad_error *err);
+/* The current time as the trail writes it: "YYYY-MM-DDTHH:MM:SSZ" (UTC). */
+void audit_now(char at[32]);
+
 /* The actor name of the CLI: "cli:" + the OS user name.  Static buffer. */
 const char *audit_cli_actor(void);
 
@@ -93,6 +101,42 @@ int audit_parse_anchor(const char *text, int64_t *count, char hash[65], struct s
  * *rows is new: release each (audit_row_release), then free the array. */
 int audit_list(struct storage *st, const struct audit_query *q, struct audit_row **rows, size_t *count,
 	       struct sanad_error *err);
+
+/* ---- the audit journal (journal.c) ----
+ *
+ * A file beside the database to which the server writes the records of
+ * reads (views, lists, searches, refusals) before it answers, so that an
+ * answer never waits for a database commit.  A record written there is
+ * safe from a crash of the process; audit_journal_ingest copies it into
+ * the hash-chained trail, in the order written, and the server does so
+ * every few milliseconds.  Anyone may ingest at any time (the server while
+ * it runs, `sanad audit` from another process, the next server after a
+ * crash): the copy is exact-once. */
+struct audit_journal;
+/* Start a new journal file for the database at db_path. */
+int audit_journal_open(struct audit_journal **out, const char *db_path, struct sanad_error *err);
+/* Write one record (at as for audit_append_at).  Thread-safe.  Returns
+ * once the record is in the file (not synced: ingesting syncs it). */
+int audit_journal_append(struct audit_journal *j, const char *at, const char *actor, const char *org_code,
+			 const char *action, const char *case_ref, const char *detail, struct sanad_error *err);
+/* Bytes in the file being written. */
+int64_t audit_journal_size(struct audit_journal *j);
+/* Go on in a new file; the old one is finished (the next ingest copies
+ * the rest of it and deletes it). */
+int audit_journal_rotate(struct audit_journal *j, struct sanad_error *err);
+/* Stop writing: the file is finished.  Ingest afterwards to copy it. */
+void audit_journal_close(struct audit_journal *j);
+
+struct audit_ingest_result {
+	int64_t records;   /* copied into the trail */
+	int finished;      /* journal files copied to their end and deleted */
+	int damaged;       /* finished files with an unreadable end, renamed "<file>.damaged" */
+	char warning[400]; /* the last such file, or "" */
+};
+/* Copy every journal record of st's database not yet in the trail, in one
+ * transaction (opened here: st must have none), and delete the journal
+ * files that are finished and copied. */
+int audit_journal_ingest(struct storage *st, struct audit_ingest_result *res, struct sanad_error *err);
 
 /* The canonical serialisation of a row (exposed for tests): appended to sb. */
 void audit_canonical(const struct audit_row *r, struct strbuf *sb);

@@ -22,7 +22,25 @@ const char usage_audit[] =
 	"        e-mail, paper) and give to a later 'verify --anchor'.\n"
 	"list    the newest records first (100 unless --limit N), one per line:\n"
 	"        id, time (UTC), actor, organisation, action, case, detail.\n"
-	"        --org, --case and --actor keep only the matching records.\n";
+	"        --org, --case and --actor keep only the matching records.\n"
+	"\n"
+	"Each first copies into the trail the records a running (or crashed)\n"
+	"'sanad serve' has written to its audit journal and not yet copied\n"
+	"(files <db>.audit-journal.*), so what it reads is complete.\n";
+
+/* The trail read below must hold every record written so far. */
+static int ingest_journals(struct cli_context *ctx)
+{
+	struct audit_ingest_result res;
+	struct sanad_error err = { 0 };
+	if (audit_journal_ingest(ctx->st, &res, &err)) {
+		cli_error("audit", &err);
+		return 1;
+	}
+	if (res.warning[0])
+		fprintf(stderr, "sanad audit: %s\n", res.warning);
+	return 0;
+}
 
 int cmd_audit(int argc, char **argv, struct cli_context *ctx)
 {
@@ -37,6 +55,10 @@ int cmd_audit(int argc, char **argv, struct cli_context *ctx)
 		fprintf(stderr, "sanad audit: say 'verify', 'head' or 'list' (see 'sanad audit --help')\n");
 		free(pos);
 		return 2;
+	}
+	if (ingest_journals(ctx)) {
+		free(pos);
+		return 1;
 	}
 	if (!strcmp(pos[0], "verify") || !strcmp(pos[0], "head")) {
 		struct audit_verify_result r;

@@ -4,11 +4,13 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 const char usage_serve[] =
 	"usage: sanad serve --db PATH [--key FILE] [--listen ADDR:PORT] [--threads N] [--max-body BYTES]\n"
 	"                   [--timeout SECONDS] [--per-ip-limit N] [--connection-limit N]\n"
-	"                   [--cache-ttl MS] [--cache-cases N] [--trust-forwarded] [--quiet]\n"
+	"                   [--cache-ttl MS] [--cache-cases N] [--audit-sync journal|commit]\n"
+	"                   [--audit-window MS] [--trust-forwarded] [--quiet]\n"
 	"       sanad serve --routes\n"
 	"\n"
 	"Serve the JSON API (/api/v1/, see docs/api.md) and the web interface from\n"
@@ -33,6 +35,17 @@ const char usage_serve[] =
 	"                        sanad command, e.g. 'sanad user disable') goes unseen.\n"
 	"                        Every read is still checked by the policy and audited\n"
 	"  --cache-cases N       cases remembered at most (default 4096)\n"
+	"  --audit-sync MODE     when a read (a case shown, a list, a search, a refusal)\n"
+	"                        may be answered.  journal (default): once its audit\n"
+	"                        record is written to the audit journal beside the\n"
+	"                        database (<db>.audit-journal.*), which survives a crash\n"
+	"                        of the server and is copied into the trail within about\n"
+	"                        10 ms (--audit-window); only a power cut or a kernel\n"
+	"                        crash in that moment can lose it.  commit: once the\n"
+	"                        record is committed to the database, at about half the\n"
+	"                        read rate.  A change always commits its record with it\n"
+	"  --audit-window MS     with the journal, how often it is copied into the trail\n"
+	"                        (default 10): longer costs less under heavy load\n"
 	"\n"
 	"  --routes              print the route table (method, path, handler, policy\n"
 	"                        action, flags) and exit\n"
@@ -68,11 +81,13 @@ static int option_number(const char *value, const char *name, int64_t min, int64
 int cmd_serve(int argc, char **argv, struct cli_context *ctx)
 {
 	static const char *const opts[] = { "listen=", "threads=", "max-body=", "timeout=", "per-ip-limit=",
-					    "connection-limit=", "cache-ttl=", "cache-cases=", "trust-forwarded", "quiet",
-					    "routes", NULL };
+					    "connection-limit=", "cache-ttl=", "cache-cases=", "audit-sync=", "audit-window=",
+					    "trust-forwarded",
+					    "quiet", "routes", NULL };
 	struct http_config cfg;
 	struct sanad_error err = { 0 };
-	int64_t threads = 4, body = 1 << 20, timeout = 15, per_ip = 32, limit = 512, ttl = 1000, cases = 4096;
+	int64_t threads = 4, body = 1 << 20, timeout = 15, per_ip = 32, limit = 512, ttl = 1000, cases = 4096,
+		window = 10;
 	char **pos;
 	int npos, rc;
 
@@ -97,9 +112,18 @@ int cmd_serve(int argc, char **argv, struct cli_context *ctx)
 	    (rc = option_number(cli_option(argc, argv, "per-ip-limit"), "per-ip-limit", 1, 100000, &per_ip)) ||
 	    (rc = option_number(cli_option(argc, argv, "connection-limit"), "connection-limit", 1, 100000, &limit)) ||
 	    (rc = option_number(cli_option(argc, argv, "cache-ttl"), "cache-ttl", 0, 60000, &ttl)) ||
-	    (rc = option_number(cli_option(argc, argv, "cache-cases"), "cache-cases", 0, 1000000, &cases)))
+	    (rc = option_number(cli_option(argc, argv, "cache-cases"), "cache-cases", 0, 1000000, &cases)) ||
+	    (rc = option_number(cli_option(argc, argv, "audit-window"), "audit-window", 1, 60000, &window)))
 		return rc;
 	http_config_defaults(&cfg);
+	if (cli_option(argc, argv, "audit-sync")) {
+		const char *mode = cli_option(argc, argv, "audit-sync");
+		if (strcmp(mode, "journal") && strcmp(mode, "commit")) {
+			fprintf(stderr, "sanad serve: --audit-sync takes 'journal' or 'commit', not '%s'\n", mode);
+			return 2;
+		}
+		cfg.audit_commit = !strcmp(mode, "commit");
+	}
 	cfg.db_path = ctx->db_path;
 	cfg.key_path = ctx->key_path;
 	if (cli_option(argc, argv, "listen"))
@@ -111,6 +135,7 @@ int cmd_serve(int argc, char **argv, struct cli_context *ctx)
 	cfg.connection_limit = (unsigned)limit;
 	cfg.cache_ttl_ms = (unsigned)ttl;
 	cfg.cache_cases = (size_t)cases;
+	cfg.audit_copy_ms = (unsigned)window;
 	cfg.trust_forwarded = cli_flag(argc, argv, "trust-forwarded");
 	cfg.log = cli_flag(argc, argv, "quiet") ? NULL : stderr;
 	if (http_serve(&cfg, &err)) {

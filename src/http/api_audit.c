@@ -6,6 +6,7 @@
  */
 #include "http/http_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@ void api_audit_list(struct http_ctx *c)
 	struct audit_query q = { 0 };
 	struct sanad_error err = { 0 };
 	struct audit_row *rows = NULL;
+	struct audit_ingest_result res;
 	size_t n = 0;
 	const char *limit = http_query(c->req, "limit"), *before = http_query(c->req, "before");
 	json_t *a, *o;
@@ -36,10 +38,13 @@ void api_audit_list(struct http_ctx *c)
 		reply_error(c, 400, "invalid", "before: give the id of the oldest row of the previous page");
 		return;
 	}
-	if (audit_list(c->st, &q, &rows, &n, &err)) {
+	/* the journal's records not yet copied belong to the trail shown */
+	if (audit_journal_ingest(c->st, &res, &err) || audit_list(c->st, &q, &rows, &n, &err)) {
 		reply_sanad_error(c, &err);
 		return;
 	}
+	if (res.warning[0])
+		fprintf(stderr, "sanad serve: %s\n", res.warning);
 	a = json_array();
 	for (size_t i = 0; i < n; i++) {
 		json_t *r = json_object();

@@ -44,14 +44,6 @@ static pthread_cond_t batch_done = PTHREAD_COND_INITIALIZER;
 static struct pending *queue_head, **queue_tail = &queue_head;
 static int leader_active;
 
-static void stamp_now(char at[32])
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(at, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static int append_one(struct storage *st, struct pending *p)
 {
 	return audit_append_at(st, p->at, p->actor, p->org_code, p->action, p->case_ref, p->detail, &p->err);
@@ -95,7 +87,7 @@ int http_audit_append(struct storage *st, const char *actor, const char *org_cod
 
 	if (storage_in_transaction(st)) /* part of a change: commits with it */
 		return audit_append(st, actor, org_code, action, case_ref, detail, err);
-	stamp_now(me.at);
+	audit_now(me.at);
 
 	pthread_mutex_lock(&batch_lock);
 	*queue_tail = &me;
@@ -147,6 +139,8 @@ int http_audit_append(struct storage *st, const char *actor, const char *org_cod
 
 struct http_audit_writer {
 	struct storage *st;  /* the writer's own connection */
+	struct audit_journal *journal; /* copied from, when not NULL (the caller's) */
+	unsigned copy_ms;              /* that often */
 	struct storage *ckpt_st; /* the checkpointer's */
 	pthread_t thread, ckpt_thread;
 	pthread_mutex_t lock;
@@ -165,6 +159,16 @@ static void pending_free(struct pending *p)
 	free(p);
 }
 
+static void want_checkpoint(struct http_audit_writer *w)
+{
+	if (storage_wal_pages(w->st) >= AUDIT_CHECKPOINT_PAGES) {
+		pthread_mutex_lock(&w->lock);
+		w->ckpt_wanted = 1;
+		pthread_cond_signal(&w->ckpt_wake);
+		pthread_mutex_unlock(&w->lock);
+	}
+}
+
 static void *writer_main(void *arg)
 {
 	struct http_audit_writer *w = arg;
@@ -180,17 +184,57 @@ static void *writer_main(void *arg)
 		if (!batch)
 			break; /* stopping, and nothing left */
 		commit_batch(w->st, batch);
-		if (storage_wal_pages(w->st) >= AUDIT_CHECKPOINT_PAGES) {
-			pthread_mutex_lock(&w->lock);
-			w->ckpt_wanted = 1;
-			pthread_cond_signal(&w->ckpt_wake);
-			pthread_mutex_unlock(&w->lock);
-		}
+		want_checkpoint(w);
 		for (p = batch; p; p = next) {
 			next = p->next;
 			p->on_done(p->owner, p->rc, &p->err);
 			pending_free(p);
 		}
+	}
+	return NULL;
+}
+
+/* Log msg unless it is the one logged last: a copy failing every few
+ * milliseconds (a full disk) must not fill the log with the same line. */
+static void log_once(char *last, size_t size, const char *msg)
+{
+	if (!strcmp(last, msg))
+		return;
+	fprintf(stderr, "sanad serve: %s\n", msg);
+	snprintf(last, size, "%s", msg);
+}
+
+/* The committing thread with a journal: a copy every copy_ms,
+ * and a last one when stopping. */
+static void *ingester_main(void *arg)
+{
+	struct http_audit_writer *w = arg;
+	char last[sizeof(((struct sanad_error *)0)->message)] = "";
+	int stop = 0;
+	while (!stop) {
+		struct audit_ingest_result res;
+		struct sanad_error err = { 0 };
+		struct timespec until;
+		pthread_mutex_lock(&w->lock);
+		if (!w->stopping) {
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += w->copy_ms / 1000;
+			until.tv_nsec += (long)(w->copy_ms % 1000) * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&w->wake, &w->lock, &until);
+		}
+		stop = w->stopping;
+		pthread_mutex_unlock(&w->lock);
+		if (audit_journal_size(w->journal) > HTTP_AUDIT_JOURNAL_ROTATE && audit_journal_rotate(w->journal, &err))
+			log_once(last, sizeof(last), err.message);
+		if (audit_journal_ingest(w->st, &res, &err))
+			log_once(last, sizeof(last), err.message);
+		else if (res.warning[0])
+			log_once(last, sizeof(last), res.warning);
+		want_checkpoint(w);
 	}
 	return NULL;
 }
@@ -223,7 +267,7 @@ static void *checkpointer_main(void *arg)
 }
 
 int http_audit_writer_start(struct http_audit_writer **out, struct storage *st, struct storage *ckpt_st,
-			    struct sanad_error *err)
+			    struct audit_journal *journal, unsigned copy_ms, struct sanad_error *err)
 {
 	struct http_audit_writer *w = xcalloc(1, sizeof(*w));
 	int rc;
@@ -234,12 +278,14 @@ int http_audit_writer_start(struct http_audit_writer **out, struct storage *st, 
 	}
 	w->st = st;
 	w->ckpt_st = ckpt_st;
+	w->journal = journal;
+	w->copy_ms = copy_ms ? copy_ms : 1;
 	w->tail = &w->head;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
 	pthread_cond_init(&w->ckpt_wake, NULL);
 	if ((rc = pthread_create(&w->ckpt_thread, NULL, checkpointer_main, w)) == 0 &&
-	    (rc = pthread_create(&w->thread, NULL, writer_main, w)) != 0) {
+	    (rc = pthread_create(&w->thread, NULL, journal ? ingester_main : writer_main, w)) != 0) {
 		pthread_mutex_lock(&w->lock);
 		w->stopping = 1;
 		pthread_cond_signal(&w->ckpt_wake);
@@ -272,7 +318,7 @@ int http_audit_writer_submit(struct http_audit_writer *w, const char *actor, con
 	p->detail = p->copies[4] = detail ? xstrdup(detail) : NULL;
 	p->on_done = on_done;
 	p->owner = owner;
-	stamp_now(p->at);
+	audit_now(p->at);
 	pthread_mutex_lock(&w->lock);
 	if (w->closed) {
 		pthread_mutex_unlock(&w->lock);

@@ -51,6 +51,11 @@ struct http_config {
 	unsigned cache_ttl_ms;        /* how long a caller's check and a case read are
 	                               * remembered (http/cache.c); 0: not at all */
 	size_t cache_cases;           /* cases remembered at most */
+	int audit_commit;             /* sanad serve: answer a read once its audit record
+	                               * is committed, not once it is in the audit journal
+	                               * (audit.h; --audit-sync commit) */
+	unsigned audit_copy_ms;       /* otherwise, how often the journal is copied into
+	                               * the trail (--audit-window) */
 };
 
 /* Fill cfg with the defaults documented in `sanad serve --help`. */

@@ -118,11 +118,18 @@ int http_audit_append(struct storage *st, const char *actor, const char *org_cod
  * what is queued, runs its on_done calls and joins the thread (st stays
  * the caller's).  A second thread copies the write-ahead log back into the
  * database on its own connection ckpt_st (also the caller's), so that no
- * commit waits for that copy. */
+ * commit waits for that copy.
+ *
+ * With a journal (sanad serve's default, --audit-sync journal) nothing is
+ * submitted: the workers write records to the journal themselves, and the
+ * committing thread copies the journal into the trail every copy_ms
+ * instead (starting a new file past HTTP_AUDIT_JOURNAL_ROTATE bytes); stop
+ * makes a last copy. */
+#define HTTP_AUDIT_JOURNAL_ROTATE (64 * 1024 * 1024)
 typedef void (*http_audit_done_fn)(void *owner, int rc, const struct sanad_error *err);
 struct http_audit_writer;
 int http_audit_writer_start(struct http_audit_writer **out, struct storage *st, struct storage *ckpt_st,
-			    struct sanad_error *err);
+			    struct audit_journal *journal, unsigned copy_ms, struct sanad_error *err);
 int http_audit_writer_submit(struct http_audit_writer *w, const char *actor, const char *org_code,
 			     const char *action, const char *case_ref, const char *detail,
 			     http_audit_done_fn on_done, void *owner);

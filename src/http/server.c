@@ -65,6 +65,7 @@ void http_config_defaults(struct http_config *cfg)
 	cfg->connection_memory = 64 * 1024;
 	cfg->cache_ttl_ms = 1000;
 	cfg->cache_cases = 4096;
+	cfg->audit_copy_ms = 10;
 }
 
 struct http_server {
@@ -85,6 +86,9 @@ struct http_server {
 	 * connections wait suspended (audit_batch.c), on its own connection */
 	struct http_audit_writer *audit;
 	struct storage *audit_st, *checkpoint_st;
+	/* sanad serve without --audit-sync commit: where the workers write the
+	 * records of reads, which the committing thread copies into the trail */
+	struct audit_journal *journal;
 	struct http_cache *cache; /* cache.c; NULL when turned off */
 };
 
@@ -142,6 +146,7 @@ void http_server_close(struct http_server *srv)
 		return;
 	/* every connection is back by now: the daemon is stopped */
 	http_audit_writer_free(srv->audit);
+	audit_journal_close(srv->journal); /* a failed start: the next ingest copies it */
 	if (srv->audit_st)
 		storage_close(srv->audit_st);
 	if (srv->checkpoint_st)
@@ -380,6 +385,17 @@ int http_server_defer_audit(struct http_server *srv, const char *actor, const ch
 	struct exchange *ex = deferring;
 	if (!srv || !ex || ex->srv != srv || !srv->audit)
 		return 0;
+	if (srv->journal) {
+		/* in the journal, the record outlives a crash of this process:
+		 * the answer may go at once (audit/journal.c) */
+		struct sanad_error err = { 0 };
+		char at[32];
+		audit_now(at);
+		if (!audit_journal_append(srv->journal, at, actor, org_code, action, case_ref, detail, &err))
+			return 1;
+		fprintf(stderr, "sanad serve: %s; committing the record instead\n", err.message);
+		return 0; /* the caller commits it before answering */
+	}
 	pthread_mutex_lock(&ex->lock);
 	ex->audit_waiting++;
 	pthread_mutex_unlock(&ex->lock);
@@ -544,6 +560,20 @@ bad:
 			       listen);
 }
 
+/* Copy into the trail what audit journals hold: a crashed run's at start,
+ * ours at the end. */
+static int ingest_leftovers(struct storage *st, int at_start, struct sanad_error *err)
+{
+	struct audit_ingest_result res;
+	int rc = audit_journal_ingest(st, &res, err);
+	if (!rc && res.records && at_start)
+		printf("sanad serve: copied %lld audit record(s) from the audit journal into the trail\n",
+		       (long long)res.records);
+	if (!rc && res.warning[0])
+		fprintf(stderr, "sanad serve: %s\n", res.warning);
+	return rc;
+}
+
 int http_serve(const struct http_config *cfg, struct sanad_error *err)
 {
 	struct http_server *srv;
@@ -571,7 +601,10 @@ int http_serve(const struct http_config *cfg, struct sanad_error *err)
 	pthread_sigmask(SIG_BLOCK, &stop, &old);
 	if ((rc = storage_open_keyed(&srv->audit_st, cfg->db_path, 0, cfg->key_path, err)) ||
 	    (rc = storage_open_keyed(&srv->checkpoint_st, cfg->db_path, 0, cfg->key_path, err)) ||
-	    (rc = http_audit_writer_start(&srv->audit, srv->audit_st, srv->checkpoint_st, err))) {
+	    (rc = ingest_leftovers(srv->audit_st, 1, err)) ||
+	    (!cfg->audit_commit && (rc = audit_journal_open(&srv->journal, cfg->db_path, err))) ||
+	    (rc = http_audit_writer_start(&srv->audit, srv->audit_st, srv->checkpoint_st, srv->journal,
+					      cfg->audit_copy_ms, err))) {
 		http_server_close(srv); /* closes audit_st and checkpoint_st */
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return rc;
@@ -643,6 +676,15 @@ int http_serve(const struct http_config *cfg, struct sanad_error *err)
 	http_audit_writer_stop(srv->audit);
 	MHD_stop_daemon(srv->daemon);
 	srv->daemon = NULL;
+	if (srv->journal) {
+		/* no worker is left to write to it: finish it, copy the rest */
+		struct sanad_error ierr = { 0 };
+		audit_journal_close(srv->journal);
+		srv->journal = NULL;
+		if (ingest_leftovers(srv->audit_st, 0, &ierr))
+			fprintf(stderr, "sanad serve: %s (the next sanad serve or sanad audit copies it)\n",
+				ierr.message);
+	}
 	http_server_close(srv);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	printf("sanad serve: stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");

@@ -269,6 +269,11 @@ fail:
 
 static void finalize_all(sqlite3_stmt **stmts, int n);
 
+const char *storage_path(struct storage *st)
+{
+	return st->path;
+}
+
 void storage_close(struct storage *st)
 {
 	if (!st)

@@ -26,6 +26,8 @@ enum storage_open_flags {
  * pending migrations.  On success *out is a new handle for storage_close. */
 int storage_open(struct storage **out, const char *path, unsigned flags, struct sanad_error *err);
 void storage_close(struct storage *st);
+/* The path the handle was opened with.  Borrowed. */
+const char *storage_path(struct storage *st);
 /* Schema version (number of the last migration applied). */
 int storage_schema_version(struct storage *st);
 /* Latest schema version this build knows. */

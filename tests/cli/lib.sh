@@ -112,13 +112,15 @@ add_user() {
 	sanad user token --db "$T/s.db" "$1" > "$T/token.$1"
 }
 
-# start_server [THREADS]: serve s.db on a free loopback port; sets SERVER
+# start_server [THREADS [OPTION...]]: serve s.db on a free loopback port; sets SERVER
 # (its pid) and BASE (its URL).  Not inside check: the server must be a
 # child of the script's shell to be waited for.
 start_server() {
+	threads=${1:-2}
+	[ $# -gt 0 ] && shift
 	for try in 1 2 3 4 5 6 7 8 9 10; do
 		PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000))
-		"$SANAD" serve --db "$T/s.db" --listen "127.0.0.1:$PORT" --threads "${1:-2}" \
+		"$SANAD" serve --db "$T/s.db" --listen "127.0.0.1:$PORT" --threads "$threads" "$@" \
 			> "$T/serve.out" 2> "$T/serve.err" &
 		SERVER=$!
 		i=0
@@ -141,9 +143,12 @@ start_server() {
 
 # check_server_starts DESCRIPTION [THREADS]: start_server as a check; the
 # script ends there when the server does not start.
-check_server_starts() {
-	start_server "${2:-2}" && started=yes || started=no
-	check "$1" equals "$started" yes
+check_server_starts() { # DESCRIPTION [THREADS [OPTION...]]
+	desc=$1
+	shift
+	[ $# -gt 0 ] || set -- 2
+	start_server "$@" && started=yes || started=no
+	check "$desc" equals "$started" yes
 	[ "$started" = yes ] || { cat "$T/serve.err"; finish; }
 }
 

@@ -1,0 +1,560 @@
+/*
+ * audit/journal.c: the audit journal (audit.h).
+ *
+ * Why it exists: the server records every view of a case before it sends
+ * the case.  Committing each record to the database first (with
+ * synchronous=FULL, an fsync of the log) made a case read cost about
+ * 100 µs of server CPU and a suspended connection per request, a quarter
+ * of what the same server does without the record (bench/http_load).  The
+ * journal keeps "no record of the view, no view" against the failure that
+ * matters most — the server process dying, whatever the cause — at the
+ * cost of one write(2): the record is in the kernel before the answer
+ * leaves, and the server copies it into the hash-chained trail within a
+ * few milliseconds (audit_journal_ingest).  Only a power cut or a kernel
+ * crash inside that window can lose it; `sanad serve --audit-sync commit`
+ * closes the window at the old price (docs/security.md).
+ *
+ * Files: "<db>.audit-journal.<seconds>-<pid>-<n>-<random>", beside the
+ * database, one per server run (and per rotation).  The writer holds an
+ * exclusive flock on its file for as long as it may append, so anyone who
+ * can take that lock knows the file is finished: its owner closed it or
+ * died.  Layout: the 8-byte magic, then records:
+ *
+ *     u32 payload length (little-endian) | 16 hex digits: BLAKE2b of the payload
+ *     | payload: six fields (at, actor, organisation, action, case, detail),
+ *       each a u32 length (0xffffffff: NULL) and the bytes
+ *
+ * How far a file has been copied is kept in the database (meta key
+ * "audit_journal:<file name>"), updated in the same transaction as the
+ * rows copied, so a copy interrupted anywhere is neither lost nor made
+ * twice, whichever process (the server, or `sanad audit` while it runs)
+ * does the copying.  Those meta rows are never deleted: a process that
+ * opened a file just before another unlinked it must still find that the
+ * file was copied.
+ */
+#include "audit/audit.h"
+
+#include "crypto/crypto.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define JOURNAL_MAGIC "SNDAJ001"
+#define JOURNAL_MAGIC_LEN 8
+#define JOURNAL_INFIX ".audit-journal."
+#define JOURNAL_CHECK_LEN 16
+#define RECORD_HEAD (4 + JOURNAL_CHECK_LEN)
+/* the fields are bounded by audit_record_check (audit.c): far below this */
+#define RECORD_MAX (64 * 1024)
+#define NULL_FIELD 0xffffffffu
+#define INGEST_CHUNK (1024 * 1024)
+
+struct audit_journal {
+	pthread_mutex_t lock;
+	char *db_path;
+	char *path; /* the file appended to */
+	int fd;
+	int64_t size; /* its bytes, all whole records */
+};
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void payload_check(const unsigned char *payload, size_t len, char out[JOURNAL_CHECK_LEN])
+{
+	char hex[CRYPTO_HASH_HEX];
+	crypto_hash_hex(payload, len, hex);
+	memcpy(out, hex, JOURNAL_CHECK_LEN);
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* A new file, locked and with its magic; its path in *path (new).  Made
+ * under a name no ingest looks at and renamed once locked: an ingest that
+ * found it first would take it for one whose writer had died. */
+static int journal_create(const char *db_path, int *fd_out, char **path_out, struct sanad_error *err)
+{
+	struct strbuf path = STRBUF_INIT, tmp = STRBUF_INIT;
+	uint32_t nonce;
+	int fd, rc = 0;
+
+	/* names sort in the order the files were started (the order they
+	 * are copied in): by time, then process, then within the process */
+	static atomic_uint started;
+	crypto_random_bytes(&nonce, sizeof(nonce));
+	strbuf_addf(&path, "%s%s%012lld-%010ld-%06u-%08" PRIx32, db_path, JOURNAL_INFIX, (long long)time(NULL),
+		    (long)getpid(), atomic_fetch_add(&started, 1) % 1000000u, nonce);
+	strbuf_addf(&tmp, "%s.audit-journal-new.%ld-%08" PRIx32, db_path, (long)getpid(), nonce);
+	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = sanad_error_set(err, SANAD_EIO, "cannot create the audit journal %s: %s", tmp.buf, strerror(errno));
+	} else if (flock(fd, LOCK_EX | LOCK_NB) || write_all(fd, JOURNAL_MAGIC, JOURNAL_MAGIC_LEN) ||
+		   rename(tmp.buf, path.buf)) {
+		rc = sanad_error_set(err, SANAD_EIO, "cannot start the audit journal %s: %s", path.buf, strerror(errno));
+		close(fd);
+		unlink(tmp.buf);
+	}
+	strbuf_release(&tmp);
+	if (rc) {
+		strbuf_release(&path);
+		return rc;
+	}
+	*fd_out = fd;
+	*path_out = strbuf_detach(&path);
+	return 0;
+}
+
+int audit_journal_open(struct audit_journal **out, const char *db_path, struct sanad_error *err)
+{
+	struct audit_journal *j = xcalloc(1, sizeof(*j));
+	int rc;
+	*out = NULL;
+	if ((rc = journal_create(db_path, &j->fd, &j->path, err))) {
+		free(j);
+		return rc;
+	}
+	j->db_path = xstrdup(db_path);
+	j->size = JOURNAL_MAGIC_LEN;
+	pthread_mutex_init(&j->lock, NULL);
+	*out = j;
+	return 0;
+}
+
+static void add_field(struct strbuf *sb, const char *v)
+{
+	unsigned char len[4];
+	put_u32(len, v ? (uint32_t)strlen(v) : NULL_FIELD);
+	strbuf_add(sb, len, 4);
+	if (v)
+		strbuf_addstr(sb, v);
+}
+
+int audit_journal_append(struct audit_journal *j, const char *at, const char *actor, const char *org_code,
+			 const char *action, const char *case_ref, const char *detail, struct sanad_error *err)
+{
+	struct strbuf rec = STRBUF_INIT;
+	unsigned char head[RECORD_HEAD] = { 0 };
+	int rc;
+
+	/* refused here, not when copied: a record the trail would refuse
+	 * must not sit in the journal stopping every record after it */
+	if ((rc = audit_record_check(actor, org_code, action, case_ref, detail, err)))
+		return rc;
+	strbuf_add(&rec, head, sizeof(head)); /* filled below, once the payload is known */
+	add_field(&rec, at);
+	add_field(&rec, actor);
+	add_field(&rec, org_code);
+	add_field(&rec, action);
+	add_field(&rec, case_ref);
+	add_field(&rec, detail);
+	if (rec.len - RECORD_HEAD > RECORD_MAX) {
+		strbuf_release(&rec);
+		return sanad_error_set(err, SANAD_ELIMIT, "an audit record of %zu bytes is over the journal's limit of %d",
+				       rec.len - RECORD_HEAD, RECORD_MAX);
+	}
+	put_u32((unsigned char *)rec.buf, (uint32_t)(rec.len - RECORD_HEAD));
+	payload_check((const unsigned char *)rec.buf + RECORD_HEAD, rec.len - RECORD_HEAD, rec.buf + 4);
+
+	pthread_mutex_lock(&j->lock);
+	if (j->fd < 0) {
+		rc = sanad_error_set(err, SANAD_EIO, "the audit journal is closed");
+	} else if (write_all(j->fd, rec.buf, rec.len)) {
+		rc = sanad_error_set(err, SANAD_EIO, "cannot write to the audit journal %s: %s", j->path,
+				     strerror(errno));
+		/* a torn record would stop every later one from being read:
+		 * cut the file back to its last whole record */
+		if (ftruncate(j->fd, (off_t)j->size))
+			rc = sanad_error_set(err, SANAD_EIO, "cannot write to the audit journal %s, nor cut it back: %s",
+					     j->path, strerror(errno));
+	} else {
+		j->size += (int64_t)rec.len;
+	}
+	pthread_mutex_unlock(&j->lock);
+	strbuf_release(&rec);
+	return rc;
+}
+
+int64_t audit_journal_size(struct audit_journal *j)
+{
+	int64_t size;
+	pthread_mutex_lock(&j->lock);
+	size = j->size;
+	pthread_mutex_unlock(&j->lock);
+	return size;
+}
+
+int audit_journal_rotate(struct audit_journal *j, struct sanad_error *err)
+{
+	char *path, *old_path;
+	int fd, old_fd, rc;
+	if ((rc = journal_create(j->db_path, &fd, &path, err)))
+		return rc;
+	pthread_mutex_lock(&j->lock);
+	old_fd = j->fd;
+	old_path = j->path;
+	j->fd = fd;
+	j->path = path;
+	j->size = JOURNAL_MAGIC_LEN;
+	pthread_mutex_unlock(&j->lock);
+	if (old_fd >= 0)
+		close(old_fd); /* releases its lock: the next ingest finishes it */
+	free(old_path);
+	return 0;
+}
+
+void audit_journal_close(struct audit_journal *j)
+{
+	if (!j)
+		return;
+	if (j->fd >= 0)
+		close(j->fd);
+	pthread_mutex_destroy(&j->lock);
+	free(j->path);
+	free(j->db_path);
+	free(j);
+}
+
+/* ---- copying into the trail ---- */
+
+struct journal_file {
+	char *path;
+	const char *name; /* within path */
+	int fd;
+	int finished;     /* its writer is gone: nothing more will come */
+	int64_t done;     /* offset copied up to */
+	int64_t size;
+	int damaged;      /* a record that cannot be read: kept aside, not copied past */
+};
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct journal_file *)a)->name, ((const struct journal_file *)b)->name);
+}
+
+/* The journal files of db_path, oldest first, opened; *n of them. */
+static int journal_files(const char *db_path, struct journal_file **out, size_t *n, struct sanad_error *err)
+{
+	const char *slash = strrchr(db_path, '/');
+	char *dir = slash ? xstrndup(db_path, (size_t)(slash - db_path) + (slash == db_path)) : xstrdup(".");
+	struct strbuf prefix = STRBUF_INIT;
+	struct journal_file *files = NULL;
+	size_t count = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+
+	*out = NULL;
+	*n = 0;
+	strbuf_addf(&prefix, "%s%s", slash ? slash + 1 : db_path, JOURNAL_INFIX);
+	if (!(d = opendir(dir))) {
+		int rc = sanad_error_set(err, SANAD_EIO, "cannot look in %s for audit journals: %s", dir,
+					 strerror(errno));
+		free(dir);
+		strbuf_release(&prefix);
+		return rc;
+	}
+	while ((de = readdir(d))) {
+		struct journal_file f = { 0 };
+		struct strbuf p = STRBUF_INIT;
+		size_t len = strlen(de->d_name);
+		if (strncmp(de->d_name, prefix.buf, prefix.len) || (len > 8 && !strcmp(de->d_name + len - 8, ".damaged")))
+			continue;
+		strbuf_addf(&p, "%.*s%s", (int)(slash ? slash - db_path + 1 : 0), db_path, de->d_name);
+		f.path = strbuf_detach(&p);
+		f.name = f.path + (slash ? slash - db_path + 1 : 0);
+		if ((f.fd = open(f.path, O_RDONLY | O_CLOEXEC)) < 0) {
+			free(f.path); /* unlinked since readdir: finished by someone else */
+			continue;
+		}
+		if (count == cap) {
+			cap = cap ? cap * 2 : 4;
+			files = xrealloc(files, cap * sizeof(*files));
+		}
+		files[count++] = f;
+	}
+	closedir(d);
+	free(dir);
+	strbuf_release(&prefix);
+	if (count > 1)
+		qsort(files, count, sizeof(*files), by_name);
+	*out = files;
+	*n = count;
+	return 0;
+}
+
+static void journal_files_free(struct journal_file *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (files[i].fd >= 0)
+			close(files[i].fd); /* and its lock, if it was finished */
+		free(files[i].path);
+	}
+	free(files);
+}
+
+/* One field of a payload at *p (advanced), copied: NULL for a NULL field. */
+static int take_field(const unsigned char **p, const unsigned char *end, char **out)
+{
+	uint32_t len;
+	*out = NULL;
+	if (end - *p < 4)
+		return -1;
+	len = get_u32(*p);
+	*p += 4;
+	if (len == NULL_FIELD)
+		return 0;
+	if ((uint64_t)(end - *p) < len)
+		return -1;
+	*out = xstrndup((const char *)*p, len);
+	*p += len;
+	return 0;
+}
+
+/* Copy the whole records of buf[0..len) into the trail; *used: the bytes
+ * they took.  1 when a record cannot be read (f->damaged set), 0 when the
+ * rest is only the start of a record, negative on a database error. */
+static int copy_records(struct storage *st, struct audit_chain *chain, struct journal_file *f,
+			const unsigned char *buf, size_t len, size_t *used, int64_t *records, struct sanad_error *err)
+{
+	size_t off = 0;
+	*used = 0;
+	while (len - off >= RECORD_HEAD) {
+		uint32_t plen = get_u32(buf + off);
+		const unsigned char *payload = buf + off + RECORD_HEAD, *p = payload, *end;
+		char check[JOURNAL_CHECK_LEN], *fields[6] = { 0 };
+		int rc = 0, bad = 0;
+
+		if (plen > RECORD_MAX) {
+			f->damaged = 1;
+			return 1;
+		}
+		if (len - off - RECORD_HEAD < plen)
+			break; /* the rest is still being written, or was torn */
+		end = payload + plen;
+		payload_check(payload, plen, check);
+		if (memcmp(check, buf + off + 4, JOURNAL_CHECK_LEN)) {
+			f->damaged = 1;
+			return 1;
+		}
+		for (int i = 0; i < 6 && !bad; i++)
+			bad = take_field(&p, end, &fields[i]);
+		if (!bad && p == end)
+			rc = audit_append_chained(st, chain, fields[0], fields[1], fields[2], fields[3], fields[4],
+						  fields[5], err);
+		for (int i = 0; i < 6; i++)
+			free(fields[i]);
+		if (bad || p != end) {
+			f->damaged = 1;
+			return 1;
+		}
+		if (rc) {
+			/* a record the trail refuses (audit.c's checks) is not
+			 * dropped: the whole copy fails, naming it */
+			char msg[sizeof(err->message)];
+			snprintf(msg, sizeof(msg), "%s", err->message);
+			return sanad_error_set(err, rc, "audit journal %s, record at byte %lld: %s", f->name,
+					       (long long)(f->done + (int64_t)off), msg);
+		}
+		off += RECORD_HEAD + plen;
+		(*records)++;
+	}
+	*used = off;
+	return 0;
+}
+
+/* Copy what f holds beyond f->done. */
+static int ingest_file(struct storage *st, struct audit_chain *chain, struct journal_file *f, int64_t *records,
+		       struct sanad_error *err)
+{
+	unsigned char *buf = NULL;
+	int rc = 0;
+
+	while (f->done < f->size && !f->damaged) {
+		size_t want = (size_t)(f->size - f->done > INGEST_CHUNK ? INGEST_CHUNK : f->size - f->done), got = 0, used;
+		buf = xrealloc(buf, want > RECORD_HEAD + RECORD_MAX ? want : RECORD_HEAD + RECORD_MAX);
+		while (got < want) {
+			ssize_t r = pread(f->fd, buf + got, want - got, (off_t)(f->done + (int64_t)got));
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				break;
+			got += (size_t)r;
+		}
+		if (got < want) {
+			rc = sanad_error_set(err, SANAD_EIO, "cannot read the audit journal %s: %s", f->name,
+					     strerror(errno ? errno : EIO));
+			break;
+		}
+		if ((rc = copy_records(st, chain, f, buf, got, &used, records, err)) < 0)
+			break;
+		rc = 0;
+		f->done += (int64_t)used;
+		if (!used)
+			break; /* only the start of a record is there */
+	}
+	free(buf);
+	return rc;
+}
+
+static int journal_state(struct storage *st, struct journal_file *f, struct sanad_error *err)
+{
+	struct strbuf key = STRBUF_INIT;
+	char *value = NULL;
+	int rc;
+	strbuf_addf(&key, "audit_journal:%s", f->name);
+	rc = storage_meta_get(st, key.buf, &value, err);
+	strbuf_release(&key);
+	if (rc)
+		return rc;
+	f->done = JOURNAL_MAGIC_LEN;
+	if (value && parse_int64(value, JOURNAL_MAGIC_LEN, INT64_MAX, &f->done)) {
+		free(value);
+		return sanad_error_set(err, SANAD_EDB, "the copy state of audit journal %s is not a byte offset",
+				       f->name);
+	}
+	free(value);
+	return 0;
+}
+
+static int journal_state_save(struct storage *st, const struct journal_file *f, struct sanad_error *err)
+{
+	struct strbuf key = STRBUF_INIT;
+	char value[32];
+	int rc;
+	strbuf_addf(&key, "audit_journal:%s", f->name);
+	snprintf(value, sizeof(value), "%lld", (long long)f->done);
+	rc = storage_meta_set(st, key.buf, value, err);
+	strbuf_release(&key);
+	return rc;
+}
+
+int audit_journal_ingest(struct storage *st, struct audit_ingest_result *res, struct sanad_error *err)
+{
+	struct journal_file *files;
+	struct audit_chain chain = AUDIT_CHAIN_INIT;
+	size_t n;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if ((rc = journal_files(storage_path(st), &files, &n, err)))
+		return rc;
+	if (!n) {
+		free(files);
+		return 0;
+	}
+	/* the write lock first: whoever copies, copies alone, and sees the
+	 * state the last copier committed */
+	if ((rc = storage_begin(st, err))) {
+		journal_files_free(files, n);
+		return rc;
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct journal_file *f = &files[i];
+		struct stat sb;
+		unsigned char magic[JOURNAL_MAGIC_LEN];
+		/* take the lock before the size: once we hold it nothing more
+		 * is appended, so the size read after it is final */
+		f->finished = flock(f->fd, LOCK_EX | LOCK_NB) == 0;
+		if (fstat(f->fd, &sb)) {
+			rc = sanad_error_set(err, SANAD_EIO, "cannot read the audit journal %s: %s", f->name,
+					     strerror(errno));
+			break;
+		}
+		f->size = (int64_t)sb.st_size;
+		if (f->size < JOURNAL_MAGIC_LEN) {
+			f->done = f->size; /* being created; or created and never written: nothing in it */
+			continue;
+		}
+		if (pread(f->fd, magic, sizeof(magic), 0) != (ssize_t)sizeof(magic) ||
+		    memcmp(magic, JOURNAL_MAGIC, JOURNAL_MAGIC_LEN)) {
+			f->damaged = 1;
+			continue;
+		}
+		if ((rc = journal_state(st, f, err)))
+			break;
+		if (f->done > f->size) {
+			rc = sanad_error_set(err, SANAD_EDB,
+					     "audit journal %s is shorter (%lld bytes) than what was copied from it (%lld)",
+					     f->name, (long long)f->size, (long long)f->done);
+			break;
+		}
+		{
+			int64_t before = f->done, copied = 0;
+			if ((rc = ingest_file(st, &chain, f, &copied, err)))
+				break;
+			res->records += copied;
+			if (f->done != before)
+				rc = journal_state_save(st, f, err);
+		}
+	}
+	if (!rc)
+		rc = storage_commit(st, err);
+	if (rc) {
+		storage_rollback(st);
+		journal_files_free(files, n);
+		return rc;
+	}
+	/* committed: the finished files are in the trail (or kept aside) */
+	for (size_t i = 0; i < n; i++) {
+		struct journal_file *f = &files[i];
+		if (!f->finished) {
+			if (f->damaged)
+				snprintf(res->warning, sizeof(res->warning),
+					 "audit journal %s cannot be read past byte %lld; its writer is still running",
+					 f->name, (long long)f->done);
+			continue;
+		}
+		if (f->damaged || f->done < f->size) {
+			/* a finished file whose end cannot be read (a record torn
+			 * by a power cut, or damage): what could be read is in the
+			 * trail; the rest is kept for an administrator, not deleted */
+			struct strbuf aside = STRBUF_INIT;
+			strbuf_addf(&aside, "%s.damaged", f->path);
+			if (rename(f->path, aside.buf) == 0) {
+				res->damaged++;
+				snprintf(res->warning, sizeof(res->warning),
+					 "audit journal %s could not be read past byte %lld of %lld; kept as %s", f->name,
+					 (long long)f->done, (long long)f->size, aside.buf);
+			}
+			strbuf_release(&aside);
+		} else {
+			unlink(f->path);
+			res->finished++;
+		}
+	}
+	journal_files_free(files, n);
+	return 0;
+}

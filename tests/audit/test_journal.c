@@ -1,0 +1,348 @@
+/* tests/audit: the audit journal.  A record written to it reaches the
+ * hash-chained trail exactly once and in order, whoever copies it and
+ * whenever; a writer that dies leaves nothing behind uncopied; a torn or
+ * damaged file is copied as far as it can be read and kept, not deleted. */
+#include "test_support.h"
+#include "audit/audit.h"
+
+#include <fcntl.h>
+#include <glob.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The files matching the database path + suffix pattern. */
+static size_t count_files(const char *db_path, const char *pattern)
+{
+	char buf[4400];
+	glob_t g;
+	size_t n;
+	snprintf(buf, sizeof(buf), "%s%s", db_path, pattern);
+	if (glob(buf, 0, NULL, &g))
+		return 0;
+	n = g.gl_pathc;
+	globfree(&g);
+	return n;
+}
+
+static void remove_files(const char *db_path, const char *pattern)
+{
+	char buf[4400];
+	glob_t g;
+	snprintf(buf, sizeof(buf), "%s%s", db_path, pattern);
+	if (glob(buf, 0, NULL, &g))
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		remove(g.gl_pathv[i]);
+	globfree(&g);
+}
+
+/* The one journal file of db_path (the test has just one). */
+static char *only_journal(const char *db_path)
+{
+	char buf[4400];
+	glob_t g;
+	char *path;
+	snprintf(buf, sizeof(buf), "%s.audit-journal.*", db_path);
+	assert_int_equal(glob(buf, 0, NULL, &g), 0);
+	assert_int_equal(g.gl_pathc, 1);
+	path = strdup(g.gl_pathv[0]);
+	globfree(&g);
+	return path;
+}
+
+static int64_t ingest(struct storage *st, struct audit_ingest_result *res)
+{
+	struct sanad_error err = { 0 };
+	assert_int_equal(audit_journal_ingest(st, res, &err), 0);
+	return res->records;
+}
+
+static void assert_trail(struct storage *st, size_t expect, const char *const *actions)
+{
+	struct audit_query q = { 0 };
+	struct audit_row *rows;
+	struct audit_verify_result v;
+	struct sanad_error err;
+	size_t n;
+	q.limit = 100;
+	assert_int_equal(audit_list(st, &q, &rows, &n, &err), 0);
+	assert_int_equal(n, expect);
+	for (size_t i = 0; i < n; i++) { /* newest first */
+		assert_int_equal(rows[i].id, (int64_t)(n - i));
+		assert_string_equal(rows[i].action, actions[n - 1 - i]);
+		audit_row_release(&rows[i]);
+	}
+	free(rows);
+	assert_int_equal(audit_verify(st, &v, &err), 0);
+	assert_int_equal(v.first_bad, 0);
+	assert_int_equal(v.rows, (int64_t)expect);
+}
+
+static void records_reach_the_trail_once_in_order(void **state)
+{
+	struct test_db *f = *state;
+	struct audit_journal *j;
+	struct audit_ingest_result res;
+	struct sanad_error err = { 0 };
+	struct audit_query q = { 0 };
+	struct audit_row *rows;
+	size_t n;
+	static const char *const actions[] = { AUDIT_VIEW, AUDIT_LIST, AUDIT_DENIED, AUDIT_SEARCH };
+
+	assert_int_equal(audit_journal_open(&j, f->path, &err), 0);
+	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:05Z", "amal", "ngo-a", AUDIT_VIEW, "SND-000001",
+					      "access=write", &err), 0);
+	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:06Z", "amal", NULL, AUDIT_LIST, NULL, NULL, &err),
+			 0);
+	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:07Z", "سلمى", "ngo-b", AUDIT_DENIED, "SND-000002",
+					      "لا يحق", &err), 0);
+	assert_int_equal(ingest(f->st, &res), 3);
+	assert_int_equal(res.finished, 0); /* still being written to: kept */
+	assert_int_equal(count_files(f->path, ".audit-journal.*"), 1);
+
+	/* every field exactly as written, NULLs included */
+	q.limit = 10;
+	assert_int_equal(audit_list(f->st, &q, &rows, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].at, "2026-01-02T03:04:07Z");
+	assert_string_equal(rows[0].actor, "سلمى");
+	assert_string_equal(rows[0].detail, "لا يحق");
+	assert_string_equal(rows[1].actor, "amal");
+	assert_null(rows[1].org_code);
+	assert_null(rows[1].case_ref);
+	assert_null(rows[1].detail);
+	assert_string_equal(rows[2].case_ref, "SND-000001");
+	assert_string_equal(rows[2].detail, "access=write");
+	for (size_t i = 0; i < n; i++)
+		audit_row_release(&rows[i]);
+	free(rows);
+
+	/* copied once: a second copy finds nothing new, then only the new one */
+	assert_int_equal(ingest(f->st, &res), 0);
+	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:08Z", "amal", "ngo-a", AUDIT_SEARCH, NULL, NULL,
+					      &err), 0);
+	assert_int_equal(ingest(f->st, &res), 1);
+	assert_trail(f->st, 4, actions);
+
+	/* closed: the next copy finds nothing more and deletes the file */
+	audit_journal_close(j);
+	assert_int_equal(ingest(f->st, &res), 0);
+	assert_int_equal(res.finished, 1);
+	assert_int_equal(count_files(f->path, ".audit-journal.*"), 0);
+	assert_trail(f->st, 4, actions);
+}
+
+static void copies_by_two_connections_do_not_repeat(void **state)
+{
+	struct test_db *f = *state;
+	struct audit_journal *j;
+	struct audit_ingest_result res;
+	struct sanad_error err = { 0 };
+	struct storage *other;
+	int64_t total = 0;
+	static const char *const actions[] = { AUDIT_VIEW, AUDIT_VIEW, AUDIT_VIEW, AUDIT_VIEW, AUDIT_VIEW, AUDIT_VIEW };
+
+	assert_int_equal(storage_open(&other, f->path, 0, &err), 0);
+	assert_int_equal(audit_journal_open(&j, f->path, &err), 0);
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:05Z", "amal", "ngo-a", AUDIT_VIEW, "SND-000001",
+						      NULL, &err), 0);
+		/* the server and `sanad audit` take turns */
+		total += ingest(i % 2 ? other : f->st, &res);
+	}
+	audit_journal_close(j);
+	total += ingest(other, &res);
+	total += ingest(f->st, &res);
+	assert_int_equal(total, 6);
+	assert_trail(f->st, 6, actions);
+	storage_close(other);
+}
+
+static void a_dead_writers_journal_is_copied_and_removed(void **state)
+{
+	struct test_db *f = *state;
+	struct audit_ingest_result res;
+	pid_t pid;
+	int status;
+	static const char *const actions[] = { AUDIT_VIEW, AUDIT_LIST };
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* a server that dies without closing anything (kill -9) */
+		struct audit_journal *j;
+		struct sanad_error err = { 0 };
+		if (audit_journal_open(&j, f->path, &err) ||
+		    audit_journal_append(j, "2026-01-02T03:04:05Z", "amal", "ngo-a", AUDIT_VIEW, "SND-000001", NULL, &err) ||
+		    audit_journal_append(j, "2026-01-02T03:04:06Z", "amal", "ngo-a", AUDIT_LIST, NULL, "page=1", &err))
+			_exit(1);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(count_files(f->path, ".audit-journal.*"), 1);
+	assert_int_equal(ingest(f->st, &res), 2);
+	assert_int_equal(res.finished, 1);
+	assert_int_equal(res.damaged, 0);
+	assert_int_equal(count_files(f->path, ".audit-journal.*"), 0);
+	assert_trail(f->st, 2, actions);
+}
+
+static void append_bytes(const char *path, const void *bytes, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_APPEND);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, bytes, len), (ssize_t)len);
+	close(fd);
+}
+
+static void a_torn_end_is_kept_aside(void **state)
+{
+	struct test_db *f = *state;
+	struct audit_journal *j;
+	struct audit_ingest_result res;
+	struct sanad_error err = { 0 };
+	/* a record head announcing 50 bytes, then only 3 of them: what a
+	 * power cut in the middle of a write leaves */
+	static const unsigned char torn[] = { 50, 0, 0, 0, '0', '1', '2', '3', '4', '5', '6', '7',
+					      '8', '9', 'a', 'b', 'c', 'd', 'e', 'f', 1, 2, 3 };
+	static const char *const actions[] = { AUDIT_VIEW, AUDIT_VIEW };
+	char *path;
+
+	assert_int_equal(audit_journal_open(&j, f->path, &err), 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:05Z", "amal", "ngo-a", AUDIT_VIEW,
+						      "SND-000001", NULL, &err), 0);
+	path = only_journal(f->path);
+	audit_journal_close(j);
+	append_bytes(path, torn, sizeof(torn));
+	assert_int_equal(ingest(f->st, &res), 2);
+	assert_int_equal(res.finished, 0);
+	assert_int_equal(res.damaged, 1);
+	assert_non_null(strstr(res.warning, "kept as"));
+	assert_int_equal(count_files(f->path, ".audit-journal.*.damaged"), 1);
+	assert_int_equal(count_files(f->path, ".audit-journal.*"), 1); /* the .damaged one */
+	/* and it is not copied again */
+	assert_int_equal(ingest(f->st, &res), 0);
+	assert_trail(f->st, 2, actions);
+	remove_files(f->path, ".audit-journal.*");
+	free(path);
+}
+
+static void a_damaged_record_stops_the_copy_there(void **state)
+{
+	struct test_db *f = *state;
+	struct audit_journal *j;
+	struct audit_ingest_result res;
+	struct sanad_error err = { 0 };
+	static const char *const actions[] = { AUDIT_VIEW };
+	char *path;
+	int fd;
+	off_t first_end;
+
+	assert_int_equal(audit_journal_open(&j, f->path, &err), 0);
+	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:05Z", "amal", "ngo-a", AUDIT_VIEW, "SND-000001",
+					      NULL, &err), 0);
+	first_end = (off_t)audit_journal_size(j);
+	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:06Z", "amal", "ngo-a", AUDIT_VIEW, "SND-000002",
+					      NULL, &err), 0);
+	path = only_journal(f->path);
+	audit_journal_close(j);
+	/* one byte of the second record's payload changed */
+	fd = open(path, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, "X", 1, first_end + 30), 1);
+	close(fd);
+	assert_int_equal(ingest(f->st, &res), 1);
+	assert_int_equal(res.damaged, 1);
+	assert_trail(f->st, 1, actions);
+	remove_files(f->path, ".audit-journal.*");
+	free(path);
+}
+
+static void a_rotated_journal_keeps_the_order(void **state)
+{
+	struct test_db *f = *state;
+	struct audit_journal *j;
+	struct audit_ingest_result res;
+	struct sanad_error err = { 0 };
+	static const char *const actions[] = { AUDIT_VIEW, AUDIT_LIST, AUDIT_SEARCH };
+
+	assert_int_equal(audit_journal_open(&j, f->path, &err), 0);
+	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:05Z", "amal", "ngo-a", AUDIT_VIEW, "SND-000001",
+					      NULL, &err), 0);
+	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:05Z", "amal", "ngo-a", AUDIT_LIST, NULL, NULL, &err),
+			 0);
+	assert_int_equal(audit_journal_rotate(j, &err), 0);
+	assert_int_equal(audit_journal_size(j), 8); /* a new file: its magic only */
+	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:06Z", "amal", "ngo-a", AUDIT_SEARCH, NULL, NULL,
+					      &err), 0);
+	assert_int_equal(count_files(f->path, ".audit-journal.*"), 2);
+	assert_int_equal(ingest(f->st, &res), 3);
+	assert_int_equal(res.finished, 1); /* the old file */
+	assert_int_equal(count_files(f->path, ".audit-journal.*"), 1);
+	assert_trail(f->st, 3, actions);
+	audit_journal_close(j);
+	assert_int_equal(ingest(f->st, &res), 0);
+	assert_int_equal(count_files(f->path, ".audit-journal.*"), 0);
+}
+
+static void a_record_the_trail_would_refuse_is_refused_at_once(void **state)
+{
+	struct test_db *f = *state;
+	struct audit_journal *j;
+	struct audit_ingest_result res;
+	struct sanad_error err = { 0 };
+	static const char *const actions[] = { AUDIT_VIEW };
+
+	assert_int_equal(audit_journal_open(&j, f->path, &err), 0);
+	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:05Z", "amal", "ngo-a", AUDIT_VIEW, NULL,
+					      "bad \xff utf-8", &err), SANAD_EINVAL);
+	assert_non_null(strstr(err.message, "UTF-8"));
+	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:05Z", NULL, "ngo-a", AUDIT_VIEW, NULL, NULL, &err),
+			 SANAD_EINVAL);
+	/* nothing of them was written: the next record still gets through */
+	assert_int_equal(audit_journal_size(j), 8);
+	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:05Z", "amal", "ngo-a", AUDIT_VIEW, NULL, NULL, &err),
+			 0);
+	audit_journal_close(j);
+	assert_int_equal(ingest(f->st, &res), 1);
+	assert_trail(f->st, 1, actions);
+}
+
+static void another_databases_journal_is_not_taken(void **state)
+{
+	struct test_db *f = *state;
+	struct audit_journal *j;
+	struct audit_ingest_result res;
+	struct sanad_error err = { 0 };
+	char other[4100];
+
+	/* "<db>x" shares the prefix "<db>" but is another database */
+	snprintf(other, sizeof(other), "%sx", f->path);
+	assert_int_equal(audit_journal_open(&j, other, &err), 0);
+	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:05Z", "amal", "ngo-a", AUDIT_VIEW, NULL, NULL, &err),
+			 0);
+	audit_journal_close(j);
+	assert_int_equal(ingest(f->st, &res), 0);
+	assert_int_equal(count_files(other, ".audit-journal.*"), 1);
+	remove_files(other, ".audit-journal.*");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(records_reach_the_trail_once_in_order, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(copies_by_two_connections_do_not_repeat, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(a_dead_writers_journal_is_copied_and_removed, test_db_setup,
+						test_db_teardown),
+		cmocka_unit_test_setup_teardown(a_torn_end_is_kept_aside, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(a_damaged_record_stops_the_copy_there, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(a_rotated_journal_keeps_the_order, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(a_record_the_trail_would_refuse_is_refused_at_once, test_db_setup,
+						test_db_teardown),
+		cmocka_unit_test_setup_teardown(another_databases_journal_is_not_taken, test_db_setup, test_db_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
