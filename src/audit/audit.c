@@ -45,13 +45,45 @@ void audit_canonical(const struct audit_row *r, struct strbuf *sb)
 	canon_field(sb, r->detail);
 }
 
+/* n in decimal followed by ':' into buf (24 bytes); its length.  By hand:
+ * the server hashes every record it copies from its journal, and printf
+ * was a tenth of that. */
+static size_t decimal_colon(char *buf, uint64_t n)
+{
+	char tmp[24];
+	size_t len = 0, i = 0;
+	do
+		tmp[len++] = (char)('0' + n % 10);
+	while ((n /= 10));
+	while (len)
+		buf[i++] = tmp[--len];
+	buf[i++] = ':';
+	return i;
+}
+
+/* canon_field, into the hash rather than a buffer: the same bytes. */
+static void hash_field(struct crypto_hasher *h, const char *v)
+{
+	char num[24];
+	size_t len;
+	if (!v) {
+		crypto_hasher_add(h, "-;", 2);
+		return;
+	}
+	len = strlen(v);
+	crypto_hasher_add(h, num, decimal_colon(num, len));
+	crypto_hasher_add(h, v, len);
+	crypto_hasher_add(h, ";", 1);
+}
+
 /* hash = BLAKE2b-256(raw prev_hash || canonical(row)); 0 on success, -1 if
  * prev_hash is not 64 hex digits. */
 static int row_hash(const struct audit_row *r, const char *prev_hex, char out[CRYPTO_HASH_HEX])
 {
 	unsigned char prev[32];
 	struct crypto_hasher h;
-	struct strbuf sb = STRBUF_INIT;
+	char id[24], num[24];
+	size_t idlen;
 	if (!prev_hex || strlen(prev_hex) != 64)
 		return -1;
 	for (int i = 0; i < 64; i++) {
@@ -61,12 +93,25 @@ static int row_hash(const struct audit_row *r, const char *prev_hex, char out[CR
 			return -1;
 		prev[i / 2] = (unsigned char)(i % 2 ? (prev[i / 2] << 4) | v : v);
 	}
-	audit_canonical(r, &sb);
 	crypto_hasher_init(&h);
 	crypto_hasher_add(&h, prev, sizeof(prev));
-	crypto_hasher_add(&h, sb.buf ? sb.buf : "", sb.len);
+	/* the id as canon_field writes it: "<digits>:" "<digits>;" */
+	if (r->id < 0) {
+		snprintf(id, sizeof(id), "%lld", (long long)r->id);
+		idlen = strlen(id);
+	} else {
+		idlen = decimal_colon(id, (uint64_t)r->id) - 1;
+	}
+	crypto_hasher_add(&h, num, decimal_colon(num, idlen));
+	crypto_hasher_add(&h, id, idlen);
+	crypto_hasher_add(&h, ";", 1);
+	hash_field(&h, r->at);
+	hash_field(&h, r->actor);
+	hash_field(&h, r->org_code);
+	hash_field(&h, r->action);
+	hash_field(&h, r->case_ref);
+	hash_field(&h, r->detail);
 	crypto_hasher_final_hex(&h, out);
-	strbuf_release(&sb);
 	return 0;
 }
 

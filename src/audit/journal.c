@@ -154,45 +154,46 @@ int audit_journal_open(struct audit_journal **out, const char *db_path, struct s
 	return 0;
 }
 
-static void add_field(struct strbuf *sb, const char *v)
+/* One field at p: its length (NULL_FIELD for NULL), then its bytes. */
+static unsigned char *put_field(unsigned char *p, const char *v, size_t len)
 {
-	unsigned char len[4];
-	put_u32(len, v ? (uint32_t)strlen(v) : NULL_FIELD);
-	strbuf_add(sb, len, 4);
+	put_u32(p, v ? (uint32_t)len : NULL_FIELD);
 	if (v)
-		strbuf_addstr(sb, v);
+		memcpy(p + 4, v, len);
+	return p + 4 + (v ? len : 0);
 }
 
 int audit_journal_append(struct audit_journal *j, const char *at, const char *actor, const char *org_code,
 			 const char *action, const char *case_ref, const char *detail, struct sanad_error *err)
 {
-	struct strbuf rec = STRBUF_INIT;
-	unsigned char head[RECORD_HEAD] = { 0 };
+	const char *fields[6] = { at, actor, org_code, action, case_ref, detail };
+	size_t lens[6], total = RECORD_HEAD;
+	unsigned char stack[2048], *rec = stack, *p;
 	int rc;
 
 	/* refused here, not when copied: a record the trail would refuse
 	 * must not sit in the journal stopping every record after it */
 	if ((rc = audit_record_check(actor, org_code, action, case_ref, detail, err)))
 		return rc;
-	strbuf_add(&rec, head, sizeof(head)); /* filled below, once the payload is known */
-	add_field(&rec, at);
-	add_field(&rec, actor);
-	add_field(&rec, org_code);
-	add_field(&rec, action);
-	add_field(&rec, case_ref);
-	add_field(&rec, detail);
-	if (rec.len - RECORD_HEAD > RECORD_MAX) {
-		strbuf_release(&rec);
-		return sanad_error_set(err, SANAD_ELIMIT, "an audit record of %zu bytes is over the journal's limit of %d",
-				       rec.len - RECORD_HEAD, RECORD_MAX);
+	for (int i = 0; i < 6; i++) {
+		lens[i] = fields[i] ? strlen(fields[i]) : 0;
+		total += 4 + lens[i];
 	}
-	put_u32((unsigned char *)rec.buf, (uint32_t)(rec.len - RECORD_HEAD));
-	payload_check((const unsigned char *)rec.buf + RECORD_HEAD, rec.len - RECORD_HEAD, rec.buf + 4);
+	if (total - RECORD_HEAD > RECORD_MAX)
+		return sanad_error_set(err, SANAD_ELIMIT, "an audit record of %zu bytes is over the journal's limit of %d",
+				       total - RECORD_HEAD, RECORD_MAX);
+	if (total > sizeof(stack))
+		rec = xmalloc(total);
+	p = rec + RECORD_HEAD;
+	for (int i = 0; i < 6; i++)
+		p = put_field(p, fields[i], lens[i]);
+	put_u32(rec, (uint32_t)(total - RECORD_HEAD));
+	payload_check(rec + RECORD_HEAD, total - RECORD_HEAD, (char *)rec + 4);
 
 	pthread_mutex_lock(&j->lock);
 	if (j->fd < 0) {
 		rc = sanad_error_set(err, SANAD_EIO, "the audit journal is closed");
-	} else if (write_all(j->fd, rec.buf, rec.len)) {
+	} else if (write_all(j->fd, rec, total)) {
 		rc = sanad_error_set(err, SANAD_EIO, "cannot write to the audit journal %s: %s", j->path,
 				     strerror(errno));
 		/* a torn record would stop every later one from being read:
@@ -201,10 +202,11 @@ int audit_journal_append(struct audit_journal *j, const char *at, const char *ac
 			rc = sanad_error_set(err, SANAD_EIO, "cannot write to the audit journal %s, nor cut it back: %s",
 					     j->path, strerror(errno));
 	} else {
-		j->size += (int64_t)rec.len;
+		j->size += (int64_t)total;
 	}
 	pthread_mutex_unlock(&j->lock);
-	strbuf_release(&rec);
+	if (rec != stack)
+		free(rec);
 	return rc;
 }
 
@@ -325,8 +327,10 @@ static void journal_files_free(struct journal_file *files, size_t n)
 	free(files);
 }
 
-/* One field of a payload at *p (advanced), copied: NULL for a NULL field. */
-static int take_field(const unsigned char **p, const unsigned char *end, char **out)
+/* One field of a payload at *p (advanced), copied NUL-terminated to
+ * *scratch (advanced): *out is NULL for a NULL field.  The scratch holds a
+ * whole payload plus a NUL per field. */
+static int take_field(const unsigned char **p, const unsigned char *end, char **scratch, char **out)
 {
 	uint32_t len;
 	*out = NULL;
@@ -338,7 +342,10 @@ static int take_field(const unsigned char **p, const unsigned char *end, char **
 		return 0;
 	if ((uint64_t)(end - *p) < len)
 		return -1;
-	*out = xstrndup((const char *)*p, len);
+	memcpy(*scratch, *p, len);
+	(*scratch)[len] = 0;
+	*out = *scratch;
+	*scratch += len + 1;
 	*p += len;
 	return 0;
 }
@@ -347,14 +354,15 @@ static int take_field(const unsigned char **p, const unsigned char *end, char **
  * they took.  1 when a record cannot be read (f->damaged set), 0 when the
  * rest is only the start of a record, negative on a database error. */
 static int copy_records(struct storage *st, struct audit_chain *chain, struct journal_file *f,
-			const unsigned char *buf, size_t len, size_t *used, int64_t *records, struct sanad_error *err)
+			const unsigned char *buf, size_t len, char *scratch, size_t *used, int64_t *records,
+			struct sanad_error *err)
 {
 	size_t off = 0;
 	*used = 0;
 	while (len - off >= RECORD_HEAD) {
 		uint32_t plen = get_u32(buf + off);
 		const unsigned char *payload = buf + off + RECORD_HEAD, *p = payload, *end;
-		char check[JOURNAL_CHECK_LEN], *fields[6] = { 0 };
+		char check[JOURNAL_CHECK_LEN], *fields[6] = { 0 }, *at = scratch;
 		int rc = 0, bad = 0;
 
 		if (plen > RECORD_MAX) {
@@ -370,12 +378,10 @@ static int copy_records(struct storage *st, struct audit_chain *chain, struct jo
 			return 1;
 		}
 		for (int i = 0; i < 6 && !bad; i++)
-			bad = take_field(&p, end, &fields[i]);
+			bad = take_field(&p, end, &at, &fields[i]);
 		if (!bad && p == end)
 			rc = audit_append_chained(st, chain, fields[0], fields[1], fields[2], fields[3], fields[4],
 						  fields[5], err);
-		for (int i = 0; i < 6; i++)
-			free(fields[i]);
 		if (bad || p != end) {
 			f->damaged = 1;
 			return 1;
@@ -400,6 +406,7 @@ static int ingest_file(struct storage *st, struct audit_chain *chain, struct jou
 		       struct sanad_error *err)
 {
 	unsigned char *buf = NULL;
+	char *scratch = xmalloc(RECORD_MAX + 6); /* a payload's fields, NUL-terminated */
 	int rc = 0;
 
 	while (f->done < f->size && !f->damaged) {
@@ -418,13 +425,14 @@ static int ingest_file(struct storage *st, struct audit_chain *chain, struct jou
 					     strerror(errno ? errno : EIO));
 			break;
 		}
-		if ((rc = copy_records(st, chain, f, buf, got, &used, records, err)) < 0)
+		if ((rc = copy_records(st, chain, f, buf, got, scratch, &used, records, err)) < 0)
 			break;
 		rc = 0;
 		f->done += (int64_t)used;
 		if (!used)
 			break; /* only the start of a record is there */
 	}
+	free(scratch);
 	free(buf);
 	return rc;
 }

@@ -40,12 +40,13 @@ const char usage_serve[] =
 	"                        record is written to the audit journal beside the\n"
 	"                        database (<db>.audit-journal.*), which survives a crash\n"
 	"                        of the server and is copied into the trail within about\n"
-	"                        10 ms (--audit-window); only a power cut or a kernel\n"
+	"                        50 ms (--audit-window); only a power cut or a kernel\n"
 	"                        crash in that moment can lose it.  commit: once the\n"
 	"                        record is committed to the database, at about half the\n"
 	"                        read rate.  A change always commits its record with it\n"
 	"  --audit-window MS     with the journal, how often it is copied into the trail\n"
-	"                        (default 10): longer costs less under heavy load\n"
+	"                        (default 50, at most 60000): each copy is a commit, so\n"
+	"                        a longer window costs less under heavy load\n"
 	"\n"
 	"  --routes              print the route table (method, path, handler, policy\n"
 	"                        action, flags) and exit\n"
@@ -87,7 +88,7 @@ int cmd_serve(int argc, char **argv, struct cli_context *ctx)
 	struct http_config cfg;
 	struct sanad_error err = { 0 };
 	int64_t threads = 4, body = 1 << 20, timeout = 15, per_ip = 32, limit = 512, ttl = 1000, cases = 4096,
-		window = 10;
+		window = 50;
 	char **pos;
 	int npos, rc;
 
