@@ -133,6 +133,9 @@ struct audit_ingest_result {
 	int damaged;       /* finished files with an unreadable end, renamed "<file>.damaged" */
 	char warning[400]; /* the last such file, or "" */
 };
+/* The number of journal files beside the database at db_path: 0 when
+ * there is nothing to copy. */
+int audit_journal_pending(const char *db_path);
 /* Copy every journal record of st's database not yet in the trail, in one
  * transaction (opened here: st must have none), and delete the journal
  * files that are finished and copied. */

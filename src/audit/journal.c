@@ -469,6 +469,17 @@ static int journal_state_save(struct storage *st, const struct journal_file *f, 
 	return rc;
 }
 
+int audit_journal_pending(const char *db_path)
+{
+	struct journal_file *files;
+	struct sanad_error err = { 0 };
+	size_t n;
+	if (journal_files(db_path, &files, &n, &err))
+		return 0;
+	journal_files_free(files, n);
+	return (int)n;
+}
+
 int audit_journal_ingest(struct storage *st, struct audit_ingest_result *res, struct sanad_error *err)
 {
 	struct journal_file *files;

@@ -26,14 +26,31 @@ const char usage_audit[] =
 	"\n"
 	"Each first copies into the trail the records a running (or crashed)\n"
 	"'sanad serve' has written to its audit journal and not yet copied\n"
-	"(files <db>.audit-journal.*), so what it reads is complete.\n";
+	"(files <db>.audit-journal.*), so what it reads is complete.  Without\n"
+	"write access to the database it reads the trail as it is, and says so.\n";
 
-/* The trail read below must hold every record written so far. */
+/* The trail read below must hold every record written so far.  The
+ * command's own handle is read-only (an auditor may have no more, or be
+ * checking a copy on read-only media): copying takes a second handle,
+ * and only when there is something to copy. */
 static int ingest_journals(struct cli_context *ctx)
 {
 	struct audit_ingest_result res;
 	struct sanad_error err = { 0 };
-	if (audit_journal_ingest(ctx->st, &res, &err)) {
+	struct storage *rw;
+	int rc;
+	if (!audit_journal_pending(ctx->db_path))
+		return 0;
+	if (storage_open_keyed(&rw, ctx->db_path, 0, ctx->key_path, &err)) {
+		fprintf(stderr,
+			"sanad audit: the audit journal beside the database cannot be copied into the trail (%s); "
+			"the newest records of reads may be missing below\n",
+			err.message);
+		return 0;
+	}
+	rc = audit_journal_ingest(rw, &res, &err);
+	storage_close(rw);
+	if (rc) {
 		cli_error("audit", &err);
 		return 1;
 	}

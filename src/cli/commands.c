@@ -39,7 +39,7 @@ static const struct command commands[] = {
 	{ "user", cmd_user, CMD_NEEDS_DB | CMD_WRITES, "add, list, disable and re-role user accounts; tokens",
 	  usage_user },
 	{ "rekey", cmd_rekey, CMD_NEEDS_DB | CMD_WRITES, "encrypt the database under a new key file", usage_rekey },
-	{ "audit", cmd_audit, CMD_NEEDS_DB | CMD_WRITES, "verify and browse the audit trail", usage_audit },
+	{ "audit", cmd_audit, CMD_NEEDS_DB, "verify and browse the audit trail", usage_audit },
 	{ "serve", cmd_serve, 0, "run the web server: the JSON API and the web interface", usage_serve },
 	{ "version", cmd_version, 0, "print the version", usage_version },
 };

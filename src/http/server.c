@@ -67,7 +67,8 @@ void http_config_defaults(struct http_config *cfg)
 	cfg->cache_cases = 4096;
 	/* each copy commits the index pages it touched: a longer window
 	 * shares them among more records (case reads under load, window 10
-	 * ms: 70 us of server CPU a read; 50 ms: 55 us; 200 ms: 55 us).  The
+	 * ms: 66-71 us of server CPU a read; 50 ms: 64-68 us; 200 ms: 58 us,
+	 * bench/http_load/README.md).  The
 	 * window only matters to a power cut, and stays far below
 	 * PostgreSQL's for asynchronous commit (3 x wal_writer_delay, 600 ms) */
 	cfg->audit_copy_ms = 50;
