@@ -70,18 +70,22 @@ int cmd_demo(int argc, char **argv, struct cli_context *ctx)
 	o.progress = stderr;
 
 	created = stat(ctx->db_path, &sb) != 0;
-	if (storage_open(&st, ctx->db_path, created ? STORAGE_CREATE : 0, &err)) {
+	/* the database's key as every other command finds it (--key, SANAD_KEY) */
+	if (storage_open_keyed(&st, ctx->db_path, created ? STORAGE_CREATE : 0, ctx->key_path, &err)) {
 		cli_error("demo", &err);
 		return 1;
 	}
 	rc = demo_generate(st, &o, &res, &err);
 	if (rc) {
+		char *key_path = xstrdup(storage_key_path(st));
 		storage_close(st);
 		cli_error("demo", &err);
-		if (created)
+		if (created) { /* the key was made with the database: neither is left */
 			cli_remove_db(ctx->db_path);
-		else if (res.cases)
+			remove(key_path);
+		} else if (res.cases)
 			fprintf(stderr, "sanad demo: %ld cases of earlier batches were written\n", res.cases);
+		free(key_path);
 		return 1;
 	}
 	rc = storage_summary(st, &summary, &err);

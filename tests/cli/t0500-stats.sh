@@ -30,6 +30,16 @@ check "demo adds cases to an existing database" add_more
 check_fails "demo refuses a bad number of cases" sanad demo --db x.db --cases many
 check_fails "demo refuses a negative seed" sanad demo --db x.db --seed -1
 check "a refused demo leaves no file behind" sh -c '! test -e x.db'
+demo_key_elsewhere() {
+	sanad init --db k.db --key elsewhere.key > /dev/null
+	# the key named with --key, as for every other command
+	sanad demo --db k.db --key elsewhere.key --cases 20 --seed 2 > out
+	contains out "updated k.db: added 9 organisations and 20 cases"
+	! test -e k.db.key
+	sanad case list --db k.db --key elsewhere.key > list
+	equals "$(grep -c SND- list)" 20
+}
+check "demo into a database whose key file is elsewhere (--key)" demo_key_elsewhere
 
 # ---- stats on the demo ----
 sum_counts() { awk -F, 'NR > 1 { s += $NF } END { print s + 0 }' "$1"; }
