@@ -33,30 +33,27 @@ const char usage_audit[] =
  * command's own handle is read-only (an auditor may have no more, or be
  * checking a copy on read-only media): copying takes a second handle,
  * and only when there is something to copy. */
-static int ingest_journals(struct cli_context *ctx)
+static void ingest_journals(struct cli_context *ctx)
 {
-	struct audit_ingest_result res;
+	struct audit_ingest_result res = { 0 };
 	struct sanad_error err = { 0 };
 	struct storage *rw;
 	int rc;
 	if (!audit_journal_pending(ctx->db_path))
-		return 0;
-	if (storage_open_keyed(&rw, ctx->db_path, 0, ctx->key_path, &err)) {
+		return;
+	/* no write access, or a long import holding the write lock: the
+	 * trail as it is, said so */
+	if (!(rc = storage_open_keyed(&rw, ctx->db_path, 0, ctx->key_path, &err))) {
+		rc = audit_journal_ingest(rw, &res, &err);
+		storage_close(rw);
+	}
+	if (rc)
 		fprintf(stderr,
-			"sanad audit: the audit journal beside the database cannot be copied into the trail (%s); "
-			"the newest records of reads may be missing below\n",
+			"sanad audit: the audit journal beside the database could not be copied into the trail "
+			"(%s); the newest records of reads may be missing below\n",
 			err.message);
-		return 0;
-	}
-	rc = audit_journal_ingest(rw, &res, &err);
-	storage_close(rw);
-	if (rc) {
-		cli_error("audit", &err);
-		return 1;
-	}
-	if (res.warning[0])
+	else if (res.warning[0])
 		fprintf(stderr, "sanad audit: %s\n", res.warning);
-	return 0;
 }
 
 int cmd_audit(int argc, char **argv, struct cli_context *ctx)
@@ -73,10 +70,7 @@ int cmd_audit(int argc, char **argv, struct cli_context *ctx)
 		free(pos);
 		return 2;
 	}
-	if (ingest_journals(ctx)) {
-		free(pos);
-		return 1;
-	}
+	ingest_journals(ctx);
 	if (!strcmp(pos[0], "verify") || !strcmp(pos[0], "head")) {
 		struct audit_verify_result r;
 		const char *anchor = cli_option(argc, argv, "anchor");

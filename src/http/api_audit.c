@@ -38,13 +38,17 @@ void api_audit_list(struct http_ctx *c)
 		reply_error(c, 400, "invalid", "before: give the id of the oldest row of the previous page");
 		return;
 	}
-	/* the journal's records not yet copied belong to the trail shown */
-	if (audit_journal_ingest(c->st, &res, &err) || audit_list(c->st, &q, &rows, &n, &err)) {
+	/* the journal's records not yet copied belong to the trail shown; if
+	 * they cannot be copied now (a long import holds the write lock), the
+	 * trail as it is is still worth showing, and the copier retries */
+	if (audit_journal_ingest(c->st, &res, &err))
+		fprintf(stderr, "sanad serve: audit page: %s\n", err.message);
+	else if (res.warning[0])
+		fprintf(stderr, "sanad serve: %s\n", res.warning);
+	if (audit_list(c->st, &q, &rows, &n, &err)) {
 		reply_sanad_error(c, &err);
 		return;
 	}
-	if (res.warning[0])
-		fprintf(stderr, "sanad serve: %s\n", res.warning);
 	a = json_array();
 	for (size_t i = 0; i < n; i++) {
 		json_t *r = json_object();
