@@ -525,10 +525,11 @@ int audit_journal_ingest(struct storage *st, struct audit_ingest_result *res, st
 		if ((rc = journal_state(st, f, err)))
 			break;
 		if (f->done > f->size) {
-			rc = sanad_error_set(err, SANAD_EDB,
-					     "audit journal %s is shorter (%lld bytes) than what was copied from it (%lld)",
-					     f->name, (long long)f->size, (long long)f->done);
-			break;
+			/* shorter than what was copied from it: a power cut took
+			 * pages of the file that never reached the disk, after the
+			 * copy of them had been committed.  Nothing is left to copy */
+			f->done = f->size;
+			continue;
 		}
 		{
 			int64_t before = f->done, copied = 0;
