@@ -568,16 +568,25 @@ bad:
 
 /* Copy into the trail what audit journals hold: a crashed run's at start,
  * ours at the end. */
-static int ingest_leftovers(struct storage *st, int at_start, struct sanad_error *err)
+/* Not copying is no reason to refuse to start or to fail a stop: the
+ * records stay safe in the journal until someone can (a long import may
+ * hold the write lock). */
+static void ingest_leftovers(struct storage *st, int at_start, int copier_follows)
 {
 	struct audit_ingest_result res;
-	int rc = audit_journal_ingest(st, &res, err);
-	if (!rc && res.records && at_start)
+	struct sanad_error err = { 0 };
+	if (audit_journal_ingest(st, &res, &err)) {
+		fprintf(stderr, "sanad serve: the audit journal cannot be copied into the trail now: %s (%s)\n",
+			err.message,
+			copier_follows ? "the server copies it as soon as it can"
+				       : "the next sanad serve or sanad audit copies it");
+		return;
+	}
+	if (res.records && at_start)
 		printf("sanad serve: copied %lld audit record(s) from the audit journal into the trail\n",
 		       (long long)res.records);
-	if (!rc && res.warning[0])
+	if (res.warning[0])
 		fprintf(stderr, "sanad serve: %s\n", res.warning);
-	return rc;
 }
 
 int http_serve(const struct http_config *cfg, struct sanad_error *err)
@@ -605,12 +614,16 @@ int http_serve(const struct http_config *cfg, struct sanad_error *err)
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, &old);
-	if ((rc = storage_open_keyed(&srv->audit_st, cfg->db_path, 0, cfg->key_path, err)) ||
-	    (rc = storage_open_keyed(&srv->checkpoint_st, cfg->db_path, 0, cfg->key_path, err)) ||
-	    (rc = ingest_leftovers(srv->audit_st, 1, err)) ||
-	    (!cfg->audit_commit && (rc = audit_journal_open(&srv->journal, cfg->db_path, err))) ||
-	    (rc = http_audit_writer_start(&srv->audit, srv->audit_st, srv->checkpoint_st, srv->journal,
-					      cfg->audit_copy_ms, err))) {
+	if (!(rc = storage_open_keyed(&srv->audit_st, cfg->db_path, 0, cfg->key_path, err)) &&
+	    !(rc = storage_open_keyed(&srv->checkpoint_st, cfg->db_path, 0, cfg->key_path, err))) {
+		ingest_leftovers(srv->audit_st, 1, !cfg->audit_commit);
+		if (!cfg->audit_commit)
+			rc = audit_journal_open(&srv->journal, cfg->db_path, err);
+		if (!rc)
+			rc = http_audit_writer_start(&srv->audit, srv->audit_st, srv->checkpoint_st, srv->journal,
+						     cfg->audit_copy_ms, err);
+	}
+	if (rc) {
 		http_server_close(srv); /* closes audit_st and checkpoint_st */
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return rc;
@@ -684,12 +697,9 @@ int http_serve(const struct http_config *cfg, struct sanad_error *err)
 	srv->daemon = NULL;
 	if (srv->journal) {
 		/* no worker is left to write to it: finish it, copy the rest */
-		struct sanad_error ierr = { 0 };
 		audit_journal_close(srv->journal);
 		srv->journal = NULL;
-		if (ingest_leftovers(srv->audit_st, 0, &ierr))
-			fprintf(stderr, "sanad serve: %s (the next sanad serve or sanad audit copies it)\n",
-				ierr.message);
+		ingest_leftovers(srv->audit_st, 0, 0);
 	}
 	http_server_close(srv);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -101,6 +101,25 @@ kill -TERM "$SERVER"
 wait "$SERVER"
 SERVER=
 
+# a crash, then a new server while another process holds the write lock
+# (a long import): the new server starts all the same, and the dead one's
+# record stays in its journal until it can be copied
+check_server_starts "sanad serve starts a third time" 2 --audit-window 60000
+check "a read before another crash" status 200 cw GET /api/v1/cases/SND-000002
+kill_server
+{ echo "BEGIN IMMEDIATE;"; sleep 8; echo "COMMIT;"; } | sqlite3 "$T/s.db" &
+holder=$!
+sleep 1
+start_server 2 || { cat "$T/serve.err"; finish; }
+check "a server starts while another process holds the write lock, saying it could not copy yet" \
+	contains "$T/serve.err" "the audit journal cannot be copied into the trail now"
+wait "$holder"
+check "once the lock is gone, the dead server's read reaches the trail" equals "$(views_of SND-000002)" 3
+kill -TERM "$SERVER"
+wait "$SERVER"
+SERVER=
+check "and nothing is left in a journal" equals "$(journals)" 0
+
 bad_mode() {
 	! sanad serve --db "$T/s.db" --audit-sync later 2> err
 	contains err "--audit-sync takes 'journal' or 'commit', not 'later'"
