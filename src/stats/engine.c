@@ -1091,6 +1091,25 @@ out:
 	return rc;
 }
 
+int stats_engine_prepare(struct stats_engine *e, struct storage *st, const char *const *names, int n,
+			 struct sanad_error *err)
+{
+	struct index *ixs[64];
+	int rc;
+	if (n < 0 || n > 64)
+		return sanad_error_set(err, SANAD_ELIMIT, "at most 64 dimensions can be prepared at once, not %d", n);
+	for (int i = 0; i < n; i++) {
+		const struct stats_dimension *d = stats_dimension_find(names[i]);
+		if (!d)
+			return unknown_dimension(names[i], err);
+		ixs[i] = engine_index(e, d);
+	}
+	pthread_mutex_lock(&e->lock);
+	rc = refresh(e, st, ixs, n, NULL, err);
+	pthread_mutex_unlock(&e->lock);
+	return rc;
+}
+
 void stats_engine_one_shot(struct stats_engine *e)
 {
 	e->one_shot = 1;

@@ -169,6 +169,14 @@ void stats_engine_close(struct stats_engine *e);
 int stats_engine_compute(struct stats_engine *e, struct storage *st, const struct stats_query *q,
 			 struct stats_table *out, struct sanad_error *err);
 
+/* Bring the indexes of the dimensions names[0..n) up to date with st in
+ * one scan, and save those built from nothing, so that the next process
+ * counting by them loads instead of scanning (`sanad import` does this for
+ * the publication dimensions while its log is checkpointed).  Fails naming
+ * an unknown dimension. */
+int stats_engine_prepare(struct stats_engine *e, struct storage *st, const char *const *names, int n,
+			 struct sanad_error *err);
+
 /* The cases q's scope, year and filters select (q's dimensions are ignored
  * and may be absent): their ids, ascending, in *ids (new; free it), and
  * their number in *n.  What stats_engine_compute would count, for those

@@ -115,6 +115,11 @@ int storage_checkpoint(struct storage *st, struct sanad_error *err)
 	return 0;
 }
 
+void storage_autocheckpoint(struct storage *st, int on)
+{
+	sqlite3_wal_autocheckpoint(st->db, on ? 1000 : 0);
+}
+
 int storage_audit_last(struct storage *st, int64_t *id, char hash[65], struct sanad_error *err)
 {
 	/* once per record the server writes: prepared once per connection */

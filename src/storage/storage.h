@@ -287,6 +287,11 @@ int storage_wal_pages(const struct storage *st);
  * waiting (PASSIVE), then the rest, waiting briefly for the writer and
  * readers (RESTART), so that the log starts again from its beginning. */
 int storage_checkpoint(struct storage *st, struct sanad_error *err);
+/* Whether st's commits copy the log back into the database once it passes
+ * 1000 pages (SQLite's default; on).  `sanad import` turns it off so that
+ * the commit of a million rows does not also wait for their checkpoint,
+ * which it then makes itself while other work runs. */
+void storage_autocheckpoint(struct storage *st, int on);
 /* Insert r as given (r->id must be last id + 1). */
 int storage_audit_insert(struct storage *st, const struct audit_row *r, struct sanad_error *err);
 /* Walk all rows in id order. */

@@ -29,6 +29,24 @@ real_ctdc() {
 }
 check "the real CTDC subset imports with exact counts per year and sex" real_ctdc
 
+# --- the import leaves the statistics of the year and the nine dimensions ready ---
+prepared_stats() {
+	for d in year sex age disability ethnicity nationality migration_status location socio_economic_status exploitation; do
+		equals "$(sqlite3 a.db "SELECT count(*) > 0 FROM stats_bitmap WHERE dim = '$d'")" 1 || return 1
+	done
+	# what the saved bitmaps count is what the cases say
+	sanad stats --db a.db --by year,sex --format csv | awk -F, 'NR > 1 { print $1 "|" $2 "|" $3 }' | sort > got &&
+	sqlite3 a.db "SELECT snd_YearOfRegistration, COALESCE(snd_Sex, ''), count(*) FROM cases GROUP BY 1, 2" | sort > expected &&
+	same expected got &&
+	# a second import into the same database: the bitmaps follow
+	sanad init --db p.db > /dev/null &&
+	awk 'NR <= 2001' "$CTDC" > first.csv && awk 'NR == 1 || NR > 2001' "$CTDC" | head -n 3001 > second.csv &&
+	sanad import --db p.db --format ctdc first.csv > /dev/null &&
+	sanad import --db p.db --format ctdc second.csv > /dev/null &&
+	equals "$(sanad stats --db p.db --by sex --format json | sed -n 's/.*"total_victims": \([0-9]*\).*/\1/p')" 5000
+}
+check "an import leaves the statistics of the year and the nine disaggregation dimensions ready" prepared_stats
+
 # --- one bad row among thousands ---
 awk -F, 'NR <= 5001' "$CTDC" > good.csv
 awk -F, 'NR == 3001 { $2 = "Robot" } { print }' OFS=, good.csv > bad.csv
