@@ -21,34 +21,24 @@
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 #define DETAIL_MAX 1000
 
-static void canon_field(struct strbuf *sb, const char *v)
+/* The canonical form goes either into a buffer (audit_canonical) or
+ * straight into the hash (row_hash, for every record the server copies
+ * from its journal): one writer, two sinks, so the two cannot drift. */
+typedef void (*canon_sink)(void *ctx, const void *data, size_t len);
+
+static void sink_strbuf(void *ctx, const void *data, size_t len)
 {
-	if (!v) {
-		strbuf_addstr(sb, "-;");
-		return;
-	}
-	strbuf_addf(sb, "%zu:", strlen(v));
-	strbuf_addstr(sb, v);
-	strbuf_addch(sb, ';');
+	strbuf_add(ctx, data, len);
 }
 
-void audit_canonical(const struct audit_row *r, struct strbuf *sb)
+static void sink_hasher(void *ctx, const void *data, size_t len)
 {
-	char id[32];
-	snprintf(id, sizeof(id), "%lld", (long long)r->id);
-	canon_field(sb, id);
-	canon_field(sb, r->at);
-	canon_field(sb, r->actor);
-	canon_field(sb, r->org_code);
-	canon_field(sb, r->action);
-	canon_field(sb, r->case_ref);
-	canon_field(sb, r->detail);
+	crypto_hasher_add(ctx, data, len);
 }
 
-/* n in decimal followed by ':' into buf (24 bytes); its length.  By hand:
- * the server hashes every record it copies from its journal, and printf
- * was a tenth of that. */
-static size_t decimal_colon(char *buf, uint64_t n)
+/* n in decimal into buf (at least 21 bytes), NUL-terminated; its length.
+ * By hand: printf was a tenth of hashing a record. */
+static size_t decimal(char *buf, uint64_t n)
 {
 	char tmp[24];
 	size_t len = 0, i = 0;
@@ -57,23 +47,45 @@ static size_t decimal_colon(char *buf, uint64_t n)
 	while ((n /= 10));
 	while (len)
 		buf[i++] = tmp[--len];
-	buf[i++] = ':';
+	buf[i] = '\0';
 	return i;
 }
 
-/* canon_field, into the hash rather than a buffer: the same bytes. */
-static void hash_field(struct crypto_hasher *h, const char *v)
+static void canon_field(canon_sink add, void *ctx, const char *v)
 {
 	char num[24];
-	size_t len;
+	size_t len, n;
 	if (!v) {
-		crypto_hasher_add(h, "-;", 2);
+		add(ctx, "-;", 2);
 		return;
 	}
 	len = strlen(v);
-	crypto_hasher_add(h, num, decimal_colon(num, len));
-	crypto_hasher_add(h, v, len);
-	crypto_hasher_add(h, ";", 1);
+	n = decimal(num, len);
+	num[n++] = ':';
+	add(ctx, num, n);
+	add(ctx, v, len);
+	add(ctx, ";", 1);
+}
+
+static void canonical(canon_sink add, void *ctx, const struct audit_row *r)
+{
+	char id[32];
+	if (r->id < 0)
+		snprintf(id, sizeof(id), "%lld", (long long)r->id);
+	else
+		decimal(id, (uint64_t)r->id);
+	canon_field(add, ctx, id);
+	canon_field(add, ctx, r->at);
+	canon_field(add, ctx, r->actor);
+	canon_field(add, ctx, r->org_code);
+	canon_field(add, ctx, r->action);
+	canon_field(add, ctx, r->case_ref);
+	canon_field(add, ctx, r->detail);
+}
+
+void audit_canonical(const struct audit_row *r, struct strbuf *sb)
+{
+	canonical(sink_strbuf, sb, r);
 }
 
 /* hash = BLAKE2b-256(raw prev_hash || canonical(row)); 0 on success, -1 if
@@ -82,8 +94,6 @@ static int row_hash(const struct audit_row *r, const char *prev_hex, char out[CR
 {
 	unsigned char prev[32];
 	struct crypto_hasher h;
-	char id[24], num[24];
-	size_t idlen;
 	if (!prev_hex || strlen(prev_hex) != 64)
 		return -1;
 	for (int i = 0; i < 64; i++) {
@@ -95,22 +105,7 @@ static int row_hash(const struct audit_row *r, const char *prev_hex, char out[CR
 	}
 	crypto_hasher_init(&h);
 	crypto_hasher_add(&h, prev, sizeof(prev));
-	/* the id as canon_field writes it: "<digits>:" "<digits>;" */
-	if (r->id < 0) {
-		snprintf(id, sizeof(id), "%lld", (long long)r->id);
-		idlen = strlen(id);
-	} else {
-		idlen = decimal_colon(id, (uint64_t)r->id) - 1;
-	}
-	crypto_hasher_add(&h, num, decimal_colon(num, idlen));
-	crypto_hasher_add(&h, id, idlen);
-	crypto_hasher_add(&h, ";", 1);
-	hash_field(&h, r->at);
-	hash_field(&h, r->actor);
-	hash_field(&h, r->org_code);
-	hash_field(&h, r->action);
-	hash_field(&h, r->case_ref);
-	hash_field(&h, r->detail);
+	canonical(sink_hasher, &h, r);
 	crypto_hasher_final_hex(&h, out);
 	return 0;
 }
