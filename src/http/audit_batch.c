@@ -221,12 +221,7 @@ static void *ingester_main(void *arg)
 		pthread_mutex_lock(&w->lock);
 		if (!w->stopping) {
 			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_sec += w->copy_ms / 1000;
-			until.tv_nsec += (long)(w->copy_ms % 1000) * 1000000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
+			http_timespec_add_ms(&until, w->copy_ms);
 			pthread_cond_timedwait(&w->wake, &w->lock, &until);
 		}
 		stop = w->stopping;

@@ -8,6 +8,8 @@
 #include "http/http.h"
 #include "policy/policy.h"
 
+#include <time.h>
+
 struct http_ctx;
 typedef void (*http_handler_fn)(struct http_ctx *c);
 
@@ -126,6 +128,18 @@ int http_audit_append(struct storage *st, const char *actor, const char *org_cod
  * instead (starting a new file past HTTP_AUDIT_JOURNAL_ROTATE bytes); stop
  * makes a last copy. */
 #define HTTP_AUDIT_JOURNAL_ROTATE (64 * 1024 * 1024)
+
+/* t moved ms milliseconds on, for pthread_cond_timedwait's deadline (the
+ * audit copier's pause, the drain's). */
+static inline void http_timespec_add_ms(struct timespec *t, unsigned ms)
+{
+	t->tv_sec += ms / 1000;
+	t->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
 typedef void (*http_audit_done_fn)(void *owner, int rc, const struct sanad_error *err);
 struct http_audit_writer;
 int http_audit_writer_start(struct http_audit_writer **out, struct storage *st, struct storage *ckpt_st,

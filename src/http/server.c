@@ -567,10 +567,9 @@ bad:
 }
 
 /* Copy into the trail what audit journals hold: a crashed run's at start,
- * ours at the end. */
-/* Not copying is no reason to refuse to start or to fail a stop: the
- * records stay safe in the journal until someone can (a long import may
- * hold the write lock). */
+ * ours at the end.  Not copying is no reason to refuse to start or to fail
+ * a stop: the records stay safe in the journal until someone can (a long
+ * import may hold the write lock). */
 static void ingest_leftovers(struct storage *st, int at_start, int copier_follows)
 {
 	struct audit_ingest_result res;
@@ -677,11 +676,7 @@ int http_serve(const struct http_config *cfg, struct sanad_error *err)
 		if (now.tv_sec > deadline.tv_sec || (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec))
 			break;
 		until = now;
-		until.tv_nsec += 50 * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
+		http_timespec_add_ms(&until, 50);
 		pthread_cond_timedwait(&srv->changed, &srv->lock, &until);
 	}
 	if (atomic_load(&srv->inflight) > 0)
