@@ -78,6 +78,14 @@ static void assert_trail(struct storage *st, size_t expect, const char *const *a
 	assert_int_equal(v.rows, (int64_t)expect);
 }
 
+/* amal of ngo-a did action on case_ref (NULL: none): one record, written. */
+static void amal_did(struct audit_journal *j, const char *action, const char *case_ref)
+{
+	struct sanad_error err = { 0 };
+	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:05Z", "amal", "ngo-a", action, case_ref, NULL, &err),
+			 0);
+}
+
 static void records_reach_the_trail_once_in_order(void **state)
 {
 	struct test_db *f = *state;
@@ -119,8 +127,7 @@ static void records_reach_the_trail_once_in_order(void **state)
 
 	/* copied once: a second copy finds nothing new, then only the new one */
 	assert_int_equal(ingest(f->st, &res), 0);
-	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:08Z", "amal", "ngo-a", AUDIT_SEARCH, NULL, NULL,
-					      &err), 0);
+	amal_did(j, AUDIT_SEARCH, NULL);
 	assert_int_equal(ingest(f->st, &res), 1);
 	assert_trail(f->st, 4, actions);
 
@@ -145,8 +152,7 @@ static void copies_by_two_connections_do_not_repeat(void **state)
 	assert_int_equal(storage_open(&other, f->path, 0, &err), 0);
 	assert_int_equal(audit_journal_open(&j, f->path, &err), 0);
 	for (int i = 0; i < 6; i++) {
-		assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:05Z", "amal", "ngo-a", AUDIT_VIEW, "SND-000001",
-						      NULL, &err), 0);
+		amal_did(j, AUDIT_VIEW, "SND-000001");
 		/* the server and `sanad audit` take turns */
 		total += ingest(i % 2 ? other : f->st, &res);
 	}
@@ -212,8 +218,7 @@ static void a_torn_end_is_kept_aside(void **state)
 
 	assert_int_equal(audit_journal_open(&j, f->path, &err), 0);
 	for (int i = 0; i < 2; i++)
-		assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:05Z", "amal", "ngo-a", AUDIT_VIEW,
-						      "SND-000001", NULL, &err), 0);
+		amal_did(j, AUDIT_VIEW, "SND-000001");
 	path = only_journal(f->path);
 	audit_journal_close(j);
 	append_bytes(path, torn, sizeof(torn));
@@ -242,11 +247,9 @@ static void a_damaged_record_stops_the_copy_there(void **state)
 	off_t first_end;
 
 	assert_int_equal(audit_journal_open(&j, f->path, &err), 0);
-	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:05Z", "amal", "ngo-a", AUDIT_VIEW, "SND-000001",
-					      NULL, &err), 0);
+	amal_did(j, AUDIT_VIEW, "SND-000001");
 	first_end = (off_t)audit_journal_size(j);
-	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:06Z", "amal", "ngo-a", AUDIT_VIEW, "SND-000002",
-					      NULL, &err), 0);
+	amal_did(j, AUDIT_VIEW, "SND-000002");
 	path = only_journal(f->path);
 	audit_journal_close(j);
 	/* one byte of the second record's payload changed */
@@ -272,8 +275,7 @@ static void a_file_shorter_than_its_copy_is_finished_without_error(void **state)
 
 	assert_int_equal(audit_journal_open(&j, f->path, &err), 0);
 	for (int i = 0; i < 2; i++)
-		assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:05Z", "amal", "ngo-a", AUDIT_VIEW,
-						      "SND-000001", NULL, &err), 0);
+		amal_did(j, AUDIT_VIEW, "SND-000001");
 	assert_int_equal(ingest(f->st, &res), 2);
 	path = only_journal(f->path);
 	audit_journal_close(j);
@@ -296,14 +298,11 @@ static void a_rotated_journal_keeps_the_order(void **state)
 	static const char *const actions[] = { AUDIT_VIEW, AUDIT_LIST, AUDIT_SEARCH };
 
 	assert_int_equal(audit_journal_open(&j, f->path, &err), 0);
-	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:05Z", "amal", "ngo-a", AUDIT_VIEW, "SND-000001",
-					      NULL, &err), 0);
-	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:05Z", "amal", "ngo-a", AUDIT_LIST, NULL, NULL, &err),
-			 0);
+	amal_did(j, AUDIT_VIEW, "SND-000001");
+	amal_did(j, AUDIT_LIST, NULL);
 	assert_int_equal(audit_journal_rotate(j, &err), 0);
 	assert_int_equal(audit_journal_size(j), 8); /* a new file: its magic only */
-	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:06Z", "amal", "ngo-a", AUDIT_SEARCH, NULL, NULL,
-					      &err), 0);
+	amal_did(j, AUDIT_SEARCH, NULL);
 	assert_int_equal(count_files(f->path, ".audit-journal.*"), 2);
 	assert_int_equal(ingest(f->st, &res), 3);
 	assert_int_equal(res.finished, 1); /* the old file */
@@ -330,8 +329,7 @@ static void a_record_the_trail_would_refuse_is_refused_at_once(void **state)
 			 SANAD_EINVAL);
 	/* nothing of them was written: the next record still gets through */
 	assert_int_equal(audit_journal_size(j), 8);
-	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:05Z", "amal", "ngo-a", AUDIT_VIEW, NULL, NULL, &err),
-			 0);
+	amal_did(j, AUDIT_VIEW, NULL);
 	audit_journal_close(j);
 	assert_int_equal(ingest(f->st, &res), 1);
 	assert_trail(f->st, 1, actions);
@@ -348,8 +346,7 @@ static void another_databases_journal_is_not_taken(void **state)
 	/* "<db>x" shares the prefix "<db>" but is another database */
 	snprintf(other, sizeof(other), "%sx", f->path);
 	assert_int_equal(audit_journal_open(&j, other, &err), 0);
-	assert_int_equal(audit_journal_append(j, "2026-01-02T03:04:05Z", "amal", "ngo-a", AUDIT_VIEW, NULL, NULL, &err),
-			 0);
+	amal_did(j, AUDIT_VIEW, NULL);
 	audit_journal_close(j);
 	assert_int_equal(ingest(f->st, &res), 0);
 	assert_int_equal(count_files(other, ".audit-journal.*"), 1);
