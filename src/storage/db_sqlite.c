@@ -8,6 +8,7 @@
  */
 #include "storage/storage_internal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,21 @@ int storage_open(struct storage **out, const char *path, unsigned flags, struct 
 	return storage_open_keyed(out, path, flags, NULL, err);
 }
 
+static void sqlite_configure(void)
+{
+	/* SQLite counts every allocation under one process-wide mutex unless
+	 * told not to; the server's worker threads and its audit copier each
+	 * have their own connection, and nothing here reads the counts
+	 * (sqlite3_memory_used), so they only contended for that lock. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+void storage_sqlite_configure(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_configure);
+}
+
 int storage_open_keyed(struct storage **out, const char *path, unsigned flags, const char *key_path,
 		       struct sanad_error *err)
 {
@@ -214,6 +230,7 @@ int storage_open_keyed(struct storage **out, const char *path, unsigned flags, c
 		return rc;
 	st = xcalloc(1, sizeof(*st));
 	st->path = xstrdup(path);
+	storage_sqlite_configure();
 	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
 		rc = sanad_error_set(err, SANAD_EDB, "cannot open %s: %s", path,
 				     st->db ? sqlite3_errmsg(st->db) : "out of memory");
@@ -1250,6 +1267,7 @@ int storage_backup(struct storage *st, const char *dest, struct sanad_error *err
 
 	if (stat(dest, &sb) == 0)
 		return sanad_error_set(err, SANAD_EEXIST, "%s already exists; choose a new backup file", dest);
+	storage_sqlite_configure();
 	if (sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		rc = sanad_error_set(err, SANAD_EIO, "cannot create %s: %s", dest, sqlite3_errmsg(to));
 		sqlite3_close(to);

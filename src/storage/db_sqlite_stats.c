@@ -141,6 +141,7 @@ static void *range_part_run(void *arg)
 	sqlite3_stmt *s = NULL;
 	int rc;
 
+	storage_sqlite_configure();
 	if (sqlite3_open_v2(p->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		p->rc = sanad_error_set(&p->err, SANAD_EDB, "indexing cases: cannot open %s: %s", p->path,
 					db ? sqlite3_errmsg(db) : "out of memory");
@@ -271,6 +272,7 @@ out:
  * write lock, then gives up (the caller carries on without the cache). */
 static int cache_writer(struct storage *st, sqlite3 **db)
 {
+	storage_sqlite_configure();
 	if (sqlite3_open_v2(st->path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		sqlite3_close(*db);
 		*db = NULL;
@@ -383,6 +385,7 @@ int storage_stats_bitmap_load(struct storage *st, const char *const *dims, int n
 
 	for (int k = 0; k < n; k++)
 		marks[k] = seqs[k] = -1;
+	storage_sqlite_configure();
 	if (sqlite3_open_v2(st->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = sanad_error_set(err, SANAD_EDB, "reading saved statistics: cannot open %s", st->path);
 		goto out;

@@ -66,6 +66,9 @@ void storage_bulk_end(struct storage *st);
 
 /* ---- shared by the db_sqlite_*.c files (defined in db_sqlite_crypto.c) ---- */
 int storage_sql_error(struct storage *st, struct sanad_error *err, const char *what);
+/* Process-wide SQLite settings, made once before the first connection
+ * opens; every sqlite3_open_v2 in this module calls it first. */
+void storage_sqlite_configure(void);
 /* Find or (with STORAGE_CREATE) create the key file and attach the key;
  * called by storage_open_keyed after migrations. */
 int storage_key_setup(struct storage *st, unsigned flags, const char *key_path, struct sanad_error *err);
