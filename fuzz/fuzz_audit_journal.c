@@ -5,10 +5,13 @@
  * in any state; copying it into the trail must stop at what it cannot read,
  * never crash or read out of bounds.
  *
- * Input: first byte even, the rest is the file after the magic as it is;
- * odd, the rest is cut into records (a length byte, then that many bytes)
- * framed with correct lengths and checks, so that the field parser behind
- * the check is reached too.
+ * Input: the first byte's bit 0 clear, the rest is the file after the
+ * magic as it is; set, the rest is cut into records (a length byte, then
+ * that many bytes) framed with correct lengths and checks, so that the
+ * field parser behind the check is reached too.  Bit 1 picks the layout:
+ * version 1 (records back to back, the data ending with the file) or
+ * version 2 (records on 4-byte boundaries, the data ending at a zero
+ * length, as the server writes it through a mapping).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -69,7 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		open_database();
 	if (!(f = fopen(journal_path, "wb")))
 		abort();
-	fwrite("SNDAJ001", 1, 8, f);
+	int v2 = size && (data[0] & 2);
+	fwrite(v2 ? "SNDAJ002" : "SNDAJ001", 1, 8, f);
 	if (size && data[0] % 2) {
 		size_t at = 1;
 		while (at < size) {
@@ -83,11 +87,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			memcpy(head + 4, hex, 16);
 			fwrite(head, 1, sizeof(head), f);
 			fwrite(data + at, 1, len, f);
+			if (v2)
+				fwrite("\0\0\0", 1, (4 - len % 4) % 4, f); /* the head is 20 bytes */
 			at += len;
 		}
 	} else if (size > 1) {
 		fwrite(data + 1, 1, size - 1, f);
 	}
+	if (v2)
+		fwrite("\0\0\0\0\0\0\0\0", 1, 8, f); /* the reserved space after the data */
 	fclose(f);
 	(void)audit_journal_ingest(st, &res, &err);
 	unlink(journal_path);

@@ -116,10 +116,12 @@ struct audit_journal;
 /* Start a new journal file for the database at db_path. */
 int audit_journal_open(struct audit_journal **out, const char *db_path, struct sanad_error *err);
 /* Write one record (at as for audit_append_at).  Thread-safe.  Returns
- * once the record is in the file (not synced: ingesting syncs it). */
+ * once the record is in the file (not synced: ingesting syncs it); goes
+ * on in a new file when this one is full. */
 int audit_journal_append(struct audit_journal *j, const char *at, const char *actor, const char *org_code,
 			 const char *action, const char *case_ref, const char *detail, struct sanad_error *err);
-/* Bytes in the file being written. */
+/* Where the next record goes in the file being written (its magic and
+ * records so far, with their padding). */
 int64_t audit_journal_size(struct audit_journal *j);
 /* Go on in a new file; the old one is finished (the next ingest copies
  * the rest of it and deletes it). */

@@ -24,6 +24,21 @@
  *     | payload: six fields (at, actor, organisation, action, case, detail),
  *       each a u32 length (0xffffffff: NULL) and the bytes
  *
+ * Version 2 ("SNDAJ002", written since the fifth session): the file is
+ * given its whole size (JOURNAL_CAPACITY) when it is made and appended to
+ * through a shared mapping, not write(2).  The append was a third of a
+ * worker's own time per case read in the ext4 write path; a mapped page
+ * is as safe from the death of the process (the kernel's page cache
+ * holds it either way) for the price of a memcpy.  Each record starts on
+ * a 4-byte boundary and its length is stored last, so a reader sees
+ * either a whole record or a zero length, which is where the data ends:
+ * a record torn by the death of its writer was never answered, and ends
+ * the file like the zeros after it.  Reserving the space up front also
+ * means a full disk is met when the file is made (and the request falls
+ * back to committing its record), never as a fault in the mapping.
+ * Version 1 files (plain appends, the data ending with the file) from an
+ * older server are still read.
+ *
  * How far a file has been copied is kept in the database (meta key
  * "audit_journal:<file name>"), updated in the same transaction as the
  * rows copied, so a copy interrupted anywhere is neither lost nor made
@@ -46,27 +61,40 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#define JOURNAL_MAGIC "SNDAJ001"
+#define JOURNAL_MAGIC "SNDAJ002"
+#define JOURNAL_MAGIC_V1 "SNDAJ001"
 #define JOURNAL_MAGIC_LEN 8
+/* a file's reserved size: about ten seconds of reads at full speed */
+#define JOURNAL_CAPACITY (32 * 1024 * 1024)
 #define JOURNAL_INFIX ".audit-journal."
 #define JOURNAL_CHECK_LEN 16
 #define RECORD_HEAD (4 + JOURNAL_CHECK_LEN)
 /* the fields are bounded by audit_record_check (audit.c): far below this */
 #define RECORD_MAX (64 * 1024)
 #define NULL_FIELD 0xffffffffu
-#define INGEST_CHUNK (1024 * 1024)
+/* read at a time when copying; more than the largest record */
+#define INGEST_CHUNK (256 * 1024)
 
 struct audit_journal {
 	pthread_mutex_t lock;
 	char *db_path;
-	char *path; /* the file appended to */
+	char *path;          /* the file appended to */
 	int fd;
-	int64_t size; /* its bytes, all whole records */
+	unsigned char *map;  /* all JOURNAL_CAPACITY bytes of it, shared */
+	int64_t size;        /* where the next record goes: all before it whole */
+	int64_t capacity;
 };
+
+/* Version 2 records start on 4-byte boundaries. */
+static size_t padded(size_t n)
+{
+	return (n + 3) & ~(size_t)3;
+}
 
 static void put_u32(unsigned char *p, uint32_t v)
 {
@@ -103,14 +131,17 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* A new file, locked and with its magic; its path in *path (new).  Made
- * under a name no ingest looks at and renamed once locked: an ingest that
- * found it first would take it for one whose writer had died. */
-static int journal_create(const char *db_path, int *fd_out, char **path_out, struct sanad_error *err)
+/* A new file, locked, its whole size reserved, its magic written and
+ * mapped at *map; its path in *path (new).  Made under a name no ingest
+ * looks at and renamed once locked: an ingest that found it first would
+ * take it for one whose writer had died. */
+static int journal_create(const char *db_path, int *fd_out, char **path_out, unsigned char **map_out,
+			  struct sanad_error *err)
 {
 	struct strbuf path = STRBUF_INIT, tmp = STRBUF_INIT;
+	void *map = MAP_FAILED;
 	uint32_t nonce;
-	int fd, rc = 0;
+	int fd, rc = 0, e;
 
 	/* names sort in the order the files were started (the order they
 	 * are copied in): by time, then process, then within the process */
@@ -119,12 +150,24 @@ static int journal_create(const char *db_path, int *fd_out, char **path_out, str
 	strbuf_addf(&path, "%s%s%012lld-%010ld-%06u-%08" PRIx32, db_path, JOURNAL_INFIX, (long long)time(NULL),
 		    (long)getpid(), atomic_fetch_add(&started, 1) % 1000000u, nonce);
 	strbuf_addf(&tmp, "%s.audit-journal-new.%ld-%08" PRIx32, db_path, (long)getpid(), nonce);
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+	fd = open(tmp.buf, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		rc = sanad_error_set(err, SANAD_EIO, "cannot create the audit journal %s: %s", tmp.buf, strerror(errno));
-	} else if (flock(fd, LOCK_EX | LOCK_NB) || write_all(fd, JOURNAL_MAGIC, JOURNAL_MAGIC_LEN) ||
-		   rename(tmp.buf, path.buf)) {
+	} else if (flock(fd, LOCK_EX | LOCK_NB)) {
+		rc = sanad_error_set(err, SANAD_EIO, "cannot lock the audit journal %s: %s", tmp.buf, strerror(errno));
+	} else if ((e = posix_fallocate(fd, 0, JOURNAL_CAPACITY))) {
+		rc = sanad_error_set(err, SANAD_EIO, "cannot reserve %d MiB for the audit journal %s: %s",
+				     JOURNAL_CAPACITY / (1024 * 1024), tmp.buf, strerror(e));
+	} else if (write_all(fd, JOURNAL_MAGIC, JOURNAL_MAGIC_LEN)) {
+		rc = sanad_error_set(err, SANAD_EIO, "cannot start the audit journal %s: %s", tmp.buf, strerror(errno));
+	} else if ((map = mmap(NULL, JOURNAL_CAPACITY, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED) {
+		rc = sanad_error_set(err, SANAD_EIO, "cannot map the audit journal %s: %s", tmp.buf, strerror(errno));
+	} else if (rename(tmp.buf, path.buf)) {
 		rc = sanad_error_set(err, SANAD_EIO, "cannot start the audit journal %s: %s", path.buf, strerror(errno));
+	}
+	if (rc && fd >= 0) {
+		if (map != MAP_FAILED)
+			munmap(map, JOURNAL_CAPACITY);
 		close(fd);
 		unlink(tmp.buf);
 	}
@@ -135,7 +178,16 @@ static int journal_create(const char *db_path, int *fd_out, char **path_out, str
 	}
 	*fd_out = fd;
 	*path_out = strbuf_detach(&path);
+	*map_out = map;
 	return 0;
+}
+
+static void journal_unmap(unsigned char *map, int fd)
+{
+	if (map)
+		munmap(map, JOURNAL_CAPACITY);
+	if (fd >= 0)
+		close(fd); /* releases its lock: the next ingest finishes it */
 }
 
 int audit_journal_open(struct audit_journal **out, const char *db_path, struct sanad_error *err)
@@ -143,14 +195,32 @@ int audit_journal_open(struct audit_journal **out, const char *db_path, struct s
 	struct audit_journal *j = xcalloc(1, sizeof(*j));
 	int rc;
 	*out = NULL;
-	if ((rc = journal_create(db_path, &j->fd, &j->path, err))) {
+	if ((rc = journal_create(db_path, &j->fd, &j->path, &j->map, err))) {
 		free(j);
 		return rc;
 	}
 	j->db_path = xstrdup(db_path);
 	j->size = JOURNAL_MAGIC_LEN;
+	j->capacity = JOURNAL_CAPACITY;
 	pthread_mutex_init(&j->lock, NULL);
 	*out = j;
+	return 0;
+}
+
+/* Start a new file in j (j->lock held). */
+static int journal_switch(struct audit_journal *j, struct sanad_error *err)
+{
+	unsigned char *map;
+	char *path;
+	int fd, rc;
+	if ((rc = journal_create(j->db_path, &fd, &path, &map, err)))
+		return rc;
+	journal_unmap(j->map, j->fd);
+	free(j->path);
+	j->fd = fd;
+	j->path = path;
+	j->map = map;
+	j->size = JOURNAL_MAGIC_LEN;
 	return 0;
 }
 
@@ -191,18 +261,16 @@ int audit_journal_append(struct audit_journal *j, const char *at, const char *ac
 	payload_check(rec + RECORD_HEAD, total - RECORD_HEAD, (char *)rec + 4);
 
 	pthread_mutex_lock(&j->lock);
-	if (j->fd < 0) {
+	if (!j->map) {
 		rc = sanad_error_set(err, SANAD_EIO, "the audit journal is closed");
-	} else if (write_all(j->fd, rec, total)) {
-		rc = sanad_error_set(err, SANAD_EIO, "cannot write to the audit journal %s: %s", j->path,
-				     strerror(errno));
-		/* a torn record would stop every later one from being read:
-		 * cut the file back to its last whole record */
-		if (ftruncate(j->fd, (off_t)j->size))
-			rc = sanad_error_set(err, SANAD_EIO, "cannot write to the audit journal %s, nor cut it back: %s",
-					     j->path, strerror(errno));
-	} else {
-		j->size += (int64_t)total;
+	} else if ((j->size + (int64_t)padded(total) <= j->capacity || !(rc = journal_switch(j, err)))) {
+		/* the payload and its check first, the length last: whoever
+		 * reads the file sees the whole record or none of it */
+		uint32_t length;
+		memcpy(j->map + j->size + 4, rec + 4, total - 4);
+		memcpy(&length, rec, 4);
+		__atomic_store_n((uint32_t *)(void *)(j->map + j->size), length, __ATOMIC_RELEASE);
+		j->size += (int64_t)padded(total);
 	}
 	pthread_mutex_unlock(&j->lock);
 	if (rec != stack)
@@ -221,29 +289,18 @@ int64_t audit_journal_size(struct audit_journal *j)
 
 int audit_journal_rotate(struct audit_journal *j, struct sanad_error *err)
 {
-	char *path, *old_path;
-	int fd, old_fd, rc;
-	if ((rc = journal_create(j->db_path, &fd, &path, err)))
-		return rc;
+	int rc;
 	pthread_mutex_lock(&j->lock);
-	old_fd = j->fd;
-	old_path = j->path;
-	j->fd = fd;
-	j->path = path;
-	j->size = JOURNAL_MAGIC_LEN;
+	rc = j->map ? journal_switch(j, err) : sanad_error_set(err, SANAD_EIO, "the audit journal is closed");
 	pthread_mutex_unlock(&j->lock);
-	if (old_fd >= 0)
-		close(old_fd); /* releases its lock: the next ingest finishes it */
-	free(old_path);
-	return 0;
+	return rc;
 }
 
 void audit_journal_close(struct audit_journal *j)
 {
 	if (!j)
 		return;
-	if (j->fd >= 0)
-		close(j->fd);
+	journal_unmap(j->map, j->fd);
 	pthread_mutex_destroy(&j->lock);
 	free(j->path);
 	free(j->db_path);
@@ -259,6 +316,8 @@ struct journal_file {
 	int finished;     /* its writer is gone: nothing more will come */
 	int64_t done;     /* offset copied up to */
 	int64_t size;
+	int version;      /* 1 or 2, from the magic */
+	int end_seen;     /* copied up to a zero length: the end of the data, for now */
 	int damaged;      /* a record that cannot be read: kept aside, not copied past */
 };
 
@@ -363,13 +422,24 @@ static int copy_records(struct storage *st, struct audit_chain *chain, struct jo
 		uint32_t plen = get_u32(buf + off);
 		const unsigned char *payload = buf + off + RECORD_HEAD, *p = payload, *end;
 		char check[JOURNAL_CHECK_LEN], *fields[6] = { 0 }, *at = scratch;
+		size_t whole = f->version == 2 ? padded(RECORD_HEAD + (size_t)plen) : RECORD_HEAD + (size_t)plen;
 		int rc = 0, bad = 0;
 
+		if (plen == 0) {
+			/* no record has an empty payload: in a version 2 file this
+			 * is where the data ends (for now, if its writer runs) */
+			if (f->version != 2) {
+				f->damaged = 1;
+				return 1;
+			}
+			f->end_seen = 1;
+			break;
+		}
 		if (plen > RECORD_MAX) {
 			f->damaged = 1;
 			return 1;
 		}
-		if (len - off - RECORD_HEAD < plen)
+		if (len - off < whole)
 			break; /* the rest is still being written, or was torn */
 		end = payload + plen;
 		payload_check(payload, plen, check);
@@ -394,7 +464,7 @@ static int copy_records(struct storage *st, struct audit_chain *chain, struct jo
 			return sanad_error_set(err, rc, "audit journal %s, record at byte %lld: %s", f->name,
 					       (long long)(f->done + (int64_t)off), msg);
 		}
-		off += RECORD_HEAD + plen;
+		off += whole;
 		(*records)++;
 	}
 	*used = off;
@@ -409,7 +479,7 @@ static int ingest_file(struct storage *st, struct audit_chain *chain, struct jou
 	char *scratch = xmalloc(RECORD_MAX + 6); /* a payload's fields, NUL-terminated */
 	int rc = 0;
 
-	while (f->done < f->size && !f->damaged) {
+	while (f->done < f->size && !f->damaged && !f->end_seen) {
 		size_t want = (size_t)(f->size - f->done > INGEST_CHUNK ? INGEST_CHUNK : f->size - f->done), got = 0, used;
 		buf = xrealloc(buf, want > RECORD_HEAD + RECORD_MAX ? want : RECORD_HEAD + RECORD_MAX);
 		while (got < want) {
@@ -432,6 +502,8 @@ static int ingest_file(struct storage *st, struct audit_chain *chain, struct jou
 		if (!used)
 			break; /* only the start of a record is there */
 	}
+	if (!rc && f->version == 2 && f->size - f->done < RECORD_HEAD)
+		f->end_seen = 1; /* too little room for a record: its writer went on in a new file */
 	free(scratch);
 	free(buf);
 	return rc;
@@ -517,8 +589,15 @@ int audit_journal_ingest(struct storage *st, struct audit_ingest_result *res, st
 			f->done = f->size; /* being created; or created and never written: nothing in it */
 			continue;
 		}
-		if (pread(f->fd, magic, sizeof(magic), 0) != (ssize_t)sizeof(magic) ||
-		    memcmp(magic, JOURNAL_MAGIC, JOURNAL_MAGIC_LEN)) {
+		if (pread(f->fd, magic, sizeof(magic), 0) != (ssize_t)sizeof(magic)) {
+			f->damaged = 1;
+			continue;
+		}
+		if (!memcmp(magic, JOURNAL_MAGIC, JOURNAL_MAGIC_LEN)) {
+			f->version = 2;
+		} else if (!memcmp(magic, JOURNAL_MAGIC_V1, JOURNAL_MAGIC_LEN)) {
+			f->version = 1;
+		} else {
 			f->damaged = 1;
 			continue;
 		}
@@ -557,7 +636,7 @@ int audit_journal_ingest(struct storage *st, struct audit_ingest_result *res, st
 					 f->name, (long long)f->done);
 			continue;
 		}
-		if (f->damaged || f->done < f->size) {
+		if (f->damaged || (f->done < f->size && !f->end_seen)) {
 			/* a finished file whose end cannot be read (a record torn
 			 * by a power cut, or damage): what could be read is in the
 			 * trail; the rest is kept for an administrator, not deleted */

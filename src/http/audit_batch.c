@@ -226,8 +226,6 @@ static void *ingester_main(void *arg)
 		}
 		stop = w->stopping;
 		pthread_mutex_unlock(&w->lock);
-		if (audit_journal_size(w->journal) > HTTP_AUDIT_JOURNAL_ROTATE && audit_journal_rotate(w->journal, &err))
-			log_once(last, sizeof(last), err.message);
 		if (audit_journal_ingest(w->st, &res, &err))
 			log_once(last, sizeof(last), err.message);
 		else if (res.warning[0])

@@ -125,9 +125,8 @@ int http_audit_append(struct storage *st, const char *actor, const char *org_cod
  * With a journal (sanad serve's default, --audit-sync journal) nothing is
  * submitted: the workers write records to the journal themselves, and the
  * committing thread copies the journal into the trail every copy_ms
- * instead (starting a new file past HTTP_AUDIT_JOURNAL_ROTATE bytes); stop
+ * instead (the journal starts new files itself as each fills); stop
  * makes a last copy. */
-#define HTTP_AUDIT_JOURNAL_ROTATE (64 * 1024 * 1024)
 
 /* t moved ms milliseconds on, for pthread_cond_timedwait's deadline (the
  * audit copier's pause, the drain's). */

@@ -4,6 +4,7 @@
  * damaged file is copied as far as it can be read and kept, not deleted. */
 #include "test_support.h"
 #include "audit/audit.h"
+#include "crypto/crypto.h"
 
 #include <fcntl.h>
 #include <glob.h>
@@ -195,11 +196,11 @@ static void a_dead_writers_journal_is_copied_and_removed(void **state)
 	assert_trail(f->st, 2, actions);
 }
 
-static void append_bytes(const char *path, const void *bytes, size_t len)
+static void write_at(const char *path, int64_t offset, const void *bytes, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_APPEND);
+	int fd = open(path, O_WRONLY);
 	assert_true(fd >= 0);
-	assert_int_equal(write(fd, bytes, len), (ssize_t)len);
+	assert_int_equal(pwrite(fd, bytes, len, (off_t)offset), (ssize_t)len);
 	close(fd);
 }
 
@@ -209,19 +210,21 @@ static void a_torn_end_is_kept_aside(void **state)
 	struct audit_journal *j;
 	struct audit_ingest_result res;
 	struct sanad_error err = { 0 };
-	/* a record head announcing 50 bytes, then only 3 of them: what a
-	 * power cut in the middle of a write leaves */
+	/* after the last record, a head announcing 50 bytes and only 3 of
+	 * them: damage, since a writer stores a record's length last */
 	static const unsigned char torn[] = { 50, 0, 0, 0, '0', '1', '2', '3', '4', '5', '6', '7',
 					      '8', '9', 'a', 'b', 'c', 'd', 'e', 'f', 1, 2, 3 };
 	static const char *const actions[] = { AUDIT_VIEW, AUDIT_VIEW };
+	int64_t end;
 	char *path;
 
 	assert_int_equal(audit_journal_open(&j, f->path, &err), 0);
 	for (int i = 0; i < 2; i++)
 		amal_did(j, AUDIT_VIEW, "SND-000001");
+	end = audit_journal_size(j);
 	path = only_journal(f->path);
 	audit_journal_close(j);
-	append_bytes(path, torn, sizeof(torn));
+	write_at(path, end, torn, sizeof(torn));
 	assert_int_equal(ingest(f->st, &res), 2);
 	assert_int_equal(res.finished, 0);
 	assert_int_equal(res.damaged, 1);
@@ -233,6 +236,86 @@ static void a_torn_end_is_kept_aside(void **state)
 	assert_trail(f->st, 2, actions);
 	remove_files(f->path, ".audit-journal.*");
 	free(path);
+}
+
+static void a_record_whose_length_never_came_ends_the_file(void **state)
+{
+	struct test_db *f = *state;
+	struct audit_journal *j;
+	struct audit_ingest_result res;
+	struct sanad_error err = { 0 };
+	/* a writer killed after the check and some of the payload, before
+	 * the length: that request was never answered */
+	static const unsigned char unfinished[] = { 0, 0, 0, 0, '0', '1', '2', '3', '4', '5', '6', '7',
+						    '8', '9', 'a', 'b', 'c', 'd', 'e', 'f', 1, 2, 3 };
+	static const char *const actions[] = { AUDIT_VIEW, AUDIT_VIEW };
+	int64_t end;
+	char *path;
+
+	assert_int_equal(audit_journal_open(&j, f->path, &err), 0);
+	for (int i = 0; i < 2; i++)
+		amal_did(j, AUDIT_VIEW, "SND-000001");
+	end = audit_journal_size(j);
+	path = only_journal(f->path);
+	audit_journal_close(j);
+	write_at(path, end, unfinished, sizeof(unfinished));
+	assert_int_equal(ingest(f->st, &res), 2);
+	assert_int_equal(res.finished, 1);
+	assert_int_equal(res.damaged, 0);
+	assert_int_equal(count_files(f->path, ".audit-journal.*"), 0);
+	assert_trail(f->st, 2, actions);
+	free(path);
+}
+
+/* A record in the journal's layout: u32 length, 16 hex of the payload's
+ * BLAKE2b, the six fields; its size. */
+static size_t frame_record(unsigned char *out, const char *const fields[6])
+{
+	unsigned char *p = out + 20;
+	char hex[CRYPTO_HASH_HEX];
+	for (int i = 0; i < 6; i++) {
+		uint32_t len = fields[i] ? (uint32_t)strlen(fields[i]) : 0xffffffffu;
+		memcpy(p, &len, 4); /* little-endian, as the machines that run the tests */
+		p += 4;
+		if (fields[i]) {
+			memcpy(p, fields[i], len);
+			p += len;
+		}
+	}
+	{
+		uint32_t plen = (uint32_t)(p - out - 20);
+		memcpy(out, &plen, 4);
+		crypto_hash_hex(out + 20, plen, hex);
+		memcpy(out + 4, hex, 16);
+	}
+	return (size_t)(p - out);
+}
+
+static void a_version_1_file_from_an_older_server_is_copied(void **state)
+{
+	struct test_db *f = *state;
+	struct audit_ingest_result res;
+	static const char *const first[6] = { "2026-01-02T03:04:05Z", "amal", "ngo-a", AUDIT_VIEW, "SND-000001", NULL };
+	static const char *const second[6] = { "2026-01-02T03:04:06Z", "amal", "ngo-a", AUDIT_LIST, NULL, "n=3" };
+	static const char *const actions[] = { AUDIT_VIEW, AUDIT_LIST };
+	unsigned char file[512];
+	size_t len = 8;
+	char path[4400];
+	FILE *out;
+
+	/* written with write(2), unpadded, ending where the file ends */
+	memcpy(file, "SNDAJ001", 8);
+	len += frame_record(file + len, first);
+	len += frame_record(file + len, second);
+	snprintf(path, sizeof(path), "%s.audit-journal.000000000001-0000000001-000000-00000000", f->path);
+	assert_non_null(out = fopen(path, "wb"));
+	assert_int_equal(fwrite(file, 1, len, out), len);
+	fclose(out);
+	assert_int_equal(ingest(f->st, &res), 2);
+	assert_int_equal(res.finished, 1);
+	assert_int_equal(res.damaged, 0);
+	assert_int_equal(count_files(f->path, ".audit-journal.*"), 0);
+	assert_trail(f->st, 2, actions);
 }
 
 static void a_damaged_record_stops_the_copy_there(void **state)
@@ -361,6 +444,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_dead_writers_journal_is_copied_and_removed, test_db_setup,
 						test_db_teardown),
 		cmocka_unit_test_setup_teardown(a_torn_end_is_kept_aside, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(a_record_whose_length_never_came_ends_the_file, test_db_setup,
+						test_db_teardown),
+		cmocka_unit_test_setup_teardown(a_version_1_file_from_an_older_server_is_copied, test_db_setup,
+						test_db_teardown),
 		cmocka_unit_test_setup_teardown(a_damaged_record_stops_the_copy_there, test_db_setup, test_db_teardown),
 		cmocka_unit_test_setup_teardown(a_file_shorter_than_its_copy_is_finished_without_error, test_db_setup,
 						test_db_teardown),
