@@ -322,14 +322,14 @@ static void full_case_reply(struct http_ctx *c)
 	json_decref(ref_json);
 	{
 		struct strbuf out = STRBUF_INIT;
+		strbuf_grow(&out, len + 160); /* the whole answer, grown once */
 		strbuf_addstr(&out, "{\"ref\":");
 		http_json_escape(&out, ref ? ref : "null", ref ? strlen(ref) : 4);
 		strbuf_addf(&out, ",\"access\":\"%s\",\"version\":\"%s\",\"case\":", case_access_name(c->access),
 			    version);
 		strbuf_add(&out, body, len);
 		strbuf_addch(&out, '}');
-		http_response_json_text(c->resp, 200, out.buf, out.len);
-		strbuf_release(&out);
+		http_response_json_take(c->resp, 200, &out);
 	}
 	free(ref);
 	strbuf_release(&sb);

@@ -178,7 +178,10 @@ struct http_response {
 	struct strbuf body;          /* the body, unless static_body is set */
 	const unsigned char *static_body; /* embedded data, not freed */
 	size_t static_len;
-	struct http_param headers[16];
+	struct {
+		const char *name, *value;
+		unsigned char owned;  /* bit 1: name is ours to free, bit 2: value is */
+	} headers[16];
 	int nheaders;
 	int is_api;                  /* an API answer: never cached */
 };
@@ -187,6 +190,9 @@ void http_response_init(struct http_response *resp);
 void http_response_release(struct http_response *resp);
 /* Add a response header (both copied). */
 void http_response_header(struct http_response *resp, const char *name, const char *value);
+/* The same for a name and value that live as long as the program (string
+ * literals): not copied.  Every answer carries eight of them. */
+void http_response_header_static(struct http_response *resp, const char *name, const char *value);
 /* Value of a response header that was added, or NULL (for tests and the log). */
 const char *http_response_header_get(const struct http_response *resp, const char *name);
 /* Set status and a JSON body (json's reference is stolen). */
@@ -195,6 +201,9 @@ void http_response_json(struct http_response *resp, int status, json_t *json);
  * http_response_json does (http_json_escape): for answers assembled from
  * remembered parts. */
 void http_response_json_text(struct http_response *resp, int status, const char *text, size_t len);
+/* The same, taking text's buffer instead of copying it (text is left
+ * empty). */
+void http_response_json_take(struct http_response *resp, int status, struct strbuf *text);
 /* Append text (JSON) to sb with < > & written as \u escapes. */
 void http_json_escape(struct strbuf *sb, const char *text, size_t len);
 /* Set status and the error envelope. */

@@ -190,13 +190,24 @@ static int hexval(int c)
 	return -1;
 }
 
+/* The name of a part of the target for a message: what, then number when
+ * it is above 0 ("path segment 3").  Made only for messages: every request
+ * decodes several parts. */
+static const char *part_name(char buf[48], const char *what, int number)
+{
+	if (number <= 0)
+		return what;
+	snprintf(buf, 48, "%s %d", what, number);
+	return buf;
+}
+
 /* Percent-decode s[0..n) into a new string; '+' is a space when plus_space.
- * The result must be UTF-8 without control characters.  what names the part
- * for the message ("path segment 3"). */
-static int pct_decode(const char *s, size_t n, int plus_space, char **out, const char *what,
+ * The result must be UTF-8 without control characters.  what and number
+ * name the part for the message (part_name). */
+static int pct_decode(const char *s, size_t n, int plus_space, char **out, const char *what, int number,
 		      struct http_error *e)
 {
-	char *d = xmalloc(n + 1);
+	char *d = xmalloc(n + 1), name[48];
 	size_t k = 0, bad;
 
 	*out = NULL;
@@ -205,7 +216,8 @@ static int pct_decode(const char *s, size_t n, int plus_space, char **out, const
 		if (c == '%') {
 			if (i + 2 >= n || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) {
 				free(d);
-				return http_fail(e, 400, "bad_target", "%s: '%%' must be followed by two hex digits", what);
+				return http_fail(e, 400, "bad_target", "%s: '%%' must be followed by two hex digits",
+						 part_name(name, what, number));
 			}
 			c = (unsigned char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
 			i += 2;
@@ -214,14 +226,16 @@ static int pct_decode(const char *s, size_t n, int plus_space, char **out, const
 		}
 		if (c < 0x20 || c == 0x7f) {
 			free(d);
-			return http_fail(e, 400, "bad_target", "%s: control character 0x%02x is not allowed", what, c);
+			return http_fail(e, 400, "bad_target", "%s: control character 0x%02x is not allowed",
+					 part_name(name, what, number), c);
 		}
 		d[k++] = (char)c;
 	}
 	d[k] = '\0';
 	if (!utf8_valid(d, k, &bad)) {
 		free(d);
-		return http_fail(e, 400, "bad_target", "%s: not valid UTF-8 after decoding (byte %zu)", what, bad);
+		return http_fail(e, 400, "bad_target", "%s: not valid UTF-8 after decoding (byte %zu)",
+				 part_name(name, what, number), bad);
 	}
 	*out = d;
 	return 0;
@@ -246,10 +260,10 @@ static int parse_query(struct http_request *r, const char *q, size_t n, struct h
 			return http_fail(e, 400, "bad_query", "query parameter %d has no name", r->nquery + 1);
 		if (r->nquery >= HTTP_MAX_QUERY)
 			return http_fail(e, 400, "bad_query", "more than %d query parameters", HTTP_MAX_QUERY);
-		if ((rc = pct_decode(q + i, eq - i, 1, &name, "query parameter name", e)))
+		if ((rc = pct_decode(q + i, eq - i, 1, &name, "query parameter name", 0, e)))
 			return rc;
 		if ((rc = pct_decode(q + (eq < end ? eq + 1 : end), eq < end ? end - eq - 1 : 0, 1, &value,
-				     "query parameter value", e))) {
+				     "query parameter value", 0, e))) {
 			free(name);
 			return rc;
 		}
@@ -291,7 +305,7 @@ int http_target_parse(struct http_request *r, const char *target, size_t len, si
 	i = 1;
 	while (i < plen) {
 		size_t end = i;
-		char what[32], *seg;
+		char what[48], *seg;
 		while (end < plen && target[end] != '/')
 			end++;
 		if (end == i) {
@@ -302,15 +316,15 @@ int http_target_parse(struct http_request *r, const char *target, size_t len, si
 			strbuf_release(&path);
 			return http_fail(e, 400, "bad_target", "the path has more than %d segments", HTTP_MAX_SEGMENTS);
 		}
-		snprintf(what, sizeof(what), "path segment %d", r->nsegments + 1);
-		if ((rc = pct_decode(target + i, end - i, 0, &seg, what, e))) {
+		if ((rc = pct_decode(target + i, end - i, 0, &seg, "path segment", r->nsegments + 1, e))) {
 			strbuf_release(&path);
 			return rc;
 		}
 		if (!strcmp(seg, ".") || !strcmp(seg, "..") || !seg[0]) {
 			free(seg);
 			strbuf_release(&path);
-			return http_fail(e, 400, "bad_target", "%s: '.', '..' and empty segments are not allowed", what);
+			return http_fail(e, 400, "bad_target", "%s: '.', '..' and empty segments are not allowed",
+					 part_name(what, "path segment", r->nsegments + 1));
 		}
 		r->segments[r->nsegments++] = seg;
 		strbuf_addch(&path, '/');

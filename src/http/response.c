@@ -15,30 +15,53 @@ void http_response_init(struct http_response *resp)
 	strbuf_init(&resp->body);
 }
 
+static void header_free(struct http_response *resp, int i)
+{
+	if (resp->headers[i].owned & 1)
+		free((char *)resp->headers[i].name);
+	if (resp->headers[i].owned & 2)
+		free((char *)resp->headers[i].value);
+}
+
 void http_response_release(struct http_response *resp)
 {
-	for (int i = 0; i < resp->nheaders; i++) {
-		free(resp->headers[i].name);
-		free(resp->headers[i].value);
-	}
+	for (int i = 0; i < resp->nheaders; i++)
+		header_free(resp, i);
 	strbuf_release(&resp->body);
 	memset(resp, 0, sizeof(*resp));
 }
 
-void http_response_header(struct http_response *resp, const char *name, const char *value)
+/* name: value, replacing an earlier value of name; owned says which of
+ * the two are resp's to free (already copied when so). */
+static void header_set(struct http_response *resp, const char *name, const char *value, unsigned char owned)
 {
 	for (int i = 0; i < resp->nheaders; i++)
 		if (!ascii_strcasecmp(resp->headers[i].name, name)) {
-			free(resp->headers[i].value);
-			resp->headers[i].value = xstrdup(value);
+			if (resp->headers[i].owned & 2)
+				free((char *)resp->headers[i].value);
+			resp->headers[i].value = value;
+			resp->headers[i].owned = (unsigned char)((resp->headers[i].owned & 1) | (owned & 2));
+			if (owned & 1)
+				free((char *)name);
 			return;
 		}
 	/* the table is sized for the most headers any answer sets */
 	if (resp->nheaders >= (int)(sizeof(resp->headers) / sizeof(resp->headers[0])))
 		abort();
-	resp->headers[resp->nheaders].name = xstrdup(name);
-	resp->headers[resp->nheaders].value = xstrdup(value);
+	resp->headers[resp->nheaders].name = name;
+	resp->headers[resp->nheaders].value = value;
+	resp->headers[resp->nheaders].owned = owned;
 	resp->nheaders++;
+}
+
+void http_response_header(struct http_response *resp, const char *name, const char *value)
+{
+	header_set(resp, xstrdup(name), xstrdup(value), 3);
+}
+
+void http_response_header_static(struct http_response *resp, const char *name, const char *value)
+{
+	header_set(resp, name, value, 0);
 }
 
 const char *http_response_header_get(const struct http_response *resp, const char *name)
@@ -98,6 +121,19 @@ void http_response_json_text(struct http_response *resp, int status, const char 
 	resp->is_api = 1;
 }
 
+void http_response_json_take(struct http_response *resp, int status, struct strbuf *text)
+{
+	resp->status = status;
+	resp->content_type = "application/json; charset=utf-8";
+	resp->static_body = NULL;
+	resp->static_len = 0;
+	strbuf_release(&resp->body);
+	resp->body = *text;
+	strbuf_init(text);
+	strbuf_addch(&resp->body, '\n');
+	resp->is_api = 1;
+}
+
 void http_response_error(struct http_response *resp, int status, const char *code, const char *fmt, ...)
 {
 	char message[768];
@@ -114,18 +150,18 @@ void http_response_security_headers(struct http_response *resp)
 	 * A handler may set a stricter policy of its own (the annual report:
 	 * inline style, nothing else), which then replaces this one. */
 	if (!http_response_header_get(resp, "Content-Security-Policy"))
-		http_response_header(resp, "Content-Security-Policy",
-				     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-				     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
-	http_response_header(resp, "X-Content-Type-Options", "nosniff");
-	http_response_header(resp, "Referrer-Policy", "no-referrer");
-	http_response_header(resp, "X-Frame-Options", "DENY");
-	http_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
-	http_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
+		http_response_header_static(resp, "Content-Security-Policy",
+					    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+					    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+	http_response_header_static(resp, "X-Content-Type-Options", "nosniff");
+	http_response_header_static(resp, "Referrer-Policy", "no-referrer");
+	http_response_header_static(resp, "X-Frame-Options", "DENY");
+	http_response_header_static(resp, "Cross-Origin-Opener-Policy", "same-origin");
+	http_response_header_static(resp, "Cross-Origin-Resource-Policy", "same-origin");
 	if (resp->is_api)
-		http_response_header(resp, "Cache-Control", "no-store");
+		http_response_header_static(resp, "Cache-Control", "no-store");
 	else if (!http_response_header_get(resp, "Cache-Control"))
-		http_response_header(resp, "Cache-Control", "no-cache");
+		http_response_header_static(resp, "Cache-Control", "no-cache");
 }
 
 void http_response_error_item(struct http_response *resp, const char *group, long item)
