@@ -216,10 +216,18 @@ int audit_append_at(struct storage *st, const char *at, const char *actor, const
 
 void audit_now(char at[32])
 {
+	/* every audited request asks, thousands a second: each thread
+	 * formats a second once */
+	static _Thread_local time_t last = -1;
+	static _Thread_local char text[32];
 	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(at, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (now != last) {
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		last = now;
+	}
+	memcpy(at, text, sizeof(text));
 }
 
 int audit_append(struct storage *st, const char *actor, const char *org_code, const char *action,

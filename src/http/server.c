@@ -372,6 +372,21 @@ static enum MHD_Result queue_error(struct exchange *ex, struct MHD_Connection *c
 	return ok;
 }
 
+/* a.b.c.d from the four bytes at b: what inet_ntop writes, without the
+ * sprintf it makes per byte (1% of a case read's CPU) */
+static void ipv4_text(const unsigned char *b, char *out)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned v = b[i];
+		if (v >= 100)
+			*out++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*out++ = (char)('0' + v / 10 % 10);
+		*out++ = (char)('0' + v % 10);
+		*out++ = i < 3 ? '.' : '\0';
+	}
+}
+
 static void client_address(struct exchange *ex, struct MHD_Connection *conn)
 {
 	const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -379,8 +394,8 @@ static void client_address(struct exchange *ex, struct MHD_Connection *conn)
 	if (info && info->client_addr) {
 		const struct sockaddr *sa = info->client_addr;
 		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-				  ex->req.remote_addr, sizeof(ex->req.remote_addr));
+			ipv4_text((const unsigned char *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+				  ex->req.remote_addr);
 		else if (sa->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
 				  ex->req.remote_addr, sizeof(ex->req.remote_addr));
