@@ -115,6 +115,10 @@ int audit_list(struct storage *st, const struct audit_query *q, struct audit_row
 struct audit_journal;
 /* Start a new journal file for the database at db_path. */
 int audit_journal_open(struct audit_journal **out, const char *db_path, struct sanad_error *err);
+/* The same with files of capacity bytes instead of the usual 32 MiB (the
+ * tests fill them). */
+int audit_journal_open_sized(struct audit_journal **out, const char *db_path, size_t capacity,
+			     struct sanad_error *err);
 /* Write one record (at as for audit_append_at).  Thread-safe.  Returns
  * once the record is in the file (not synced: ingesting syncs it); goes
  * on in a new file when this one is full. */
@@ -123,6 +127,10 @@ int audit_journal_append(struct audit_journal *j, const char *at, const char *ac
 /* Where the next record goes in the file being written (its magic and
  * records so far, with their padding). */
 int64_t audit_journal_size(struct audit_journal *j);
+/* Make the next file ahead when this one is half full, so that the
+ * append that fills it need not wait for one to be made (the server's
+ * copier calls it each time it copies). */
+int audit_journal_prepare(struct audit_journal *j, struct sanad_error *err);
 /* Go on in a new file; the old one is finished (the next ingest copies
  * the rest of it and deletes it). */
 int audit_journal_rotate(struct audit_journal *j, struct sanad_error *err);

@@ -80,14 +80,24 @@
 /* read at a time when copying; more than the largest record */
 #define INGEST_CHUNK (256 * 1024)
 
+/* One journal file being written: locked by this process, mapped. */
+struct segment {
+	char *path;
+	int fd;
+	unsigned char *map; /* all of it, shared; NULL: none */
+	size_t size;        /* the file's reserved size, all mapped */
+};
+
 struct audit_journal {
 	pthread_mutex_t lock;
 	char *db_path;
-	char *path;          /* the file appended to */
-	int fd;
-	unsigned char *map;  /* all JOURNAL_CAPACITY bytes of it, shared */
-	int64_t size;        /* where the next record goes: all before it whole */
+	struct segment cur;   /* the file appended to */
+	int64_t size;         /* where the next record goes in it: all before it whole */
 	int64_t capacity;
+	/* the next file, made ahead by audit_journal_prepare so that the
+	 * request that fills cur does not wait for a file to be made (with a
+	 * busy disk that took 100 ms, every worker waiting on the lock) */
+	struct segment spare;
 };
 
 /* Version 2 records start on 4-byte boundaries. */
@@ -135,8 +145,7 @@ static int write_all(int fd, const void *buf, size_t len)
  * mapped at *map; its path in *path (new).  Made under a name no ingest
  * looks at and renamed once locked: an ingest that found it first would
  * take it for one whose writer had died. */
-static int journal_create(const char *db_path, int *fd_out, char **path_out, unsigned char **map_out,
-			  struct sanad_error *err)
+static int journal_create(const char *db_path, size_t capacity, struct segment *out, struct sanad_error *err)
 {
 	struct strbuf path = STRBUF_INIT, tmp = STRBUF_INIT;
 	void *map = MAP_FAILED;
@@ -155,19 +164,19 @@ static int journal_create(const char *db_path, int *fd_out, char **path_out, uns
 		rc = sanad_error_set(err, SANAD_EIO, "cannot create the audit journal %s: %s", tmp.buf, strerror(errno));
 	} else if (flock(fd, LOCK_EX | LOCK_NB)) {
 		rc = sanad_error_set(err, SANAD_EIO, "cannot lock the audit journal %s: %s", tmp.buf, strerror(errno));
-	} else if ((e = posix_fallocate(fd, 0, JOURNAL_CAPACITY))) {
-		rc = sanad_error_set(err, SANAD_EIO, "cannot reserve %d MiB for the audit journal %s: %s",
-				     JOURNAL_CAPACITY / (1024 * 1024), tmp.buf, strerror(e));
+	} else if ((e = posix_fallocate(fd, 0, (off_t)capacity))) {
+		rc = sanad_error_set(err, SANAD_EIO, "cannot reserve %zu KiB for the audit journal %s: %s",
+				     capacity / 1024, tmp.buf, strerror(e));
 	} else if (write_all(fd, JOURNAL_MAGIC, JOURNAL_MAGIC_LEN)) {
 		rc = sanad_error_set(err, SANAD_EIO, "cannot start the audit journal %s: %s", tmp.buf, strerror(errno));
-	} else if ((map = mmap(NULL, JOURNAL_CAPACITY, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED) {
+	} else if ((map = mmap(NULL, capacity, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED) {
 		rc = sanad_error_set(err, SANAD_EIO, "cannot map the audit journal %s: %s", tmp.buf, strerror(errno));
 	} else if (rename(tmp.buf, path.buf)) {
 		rc = sanad_error_set(err, SANAD_EIO, "cannot start the audit journal %s: %s", path.buf, strerror(errno));
 	}
 	if (rc && fd >= 0) {
 		if (map != MAP_FAILED)
-			munmap(map, JOURNAL_CAPACITY);
+			munmap(map, capacity);
 		close(fd);
 		unlink(tmp.buf);
 	}
@@ -176,51 +185,96 @@ static int journal_create(const char *db_path, int *fd_out, char **path_out, uns
 		strbuf_release(&path);
 		return rc;
 	}
-	*fd_out = fd;
-	*path_out = strbuf_detach(&path);
-	*map_out = map;
+	out->fd = fd;
+	out->path = strbuf_detach(&path);
+	out->map = map;
+	out->size = capacity;
 	return 0;
 }
 
-static void journal_unmap(unsigned char *map, int fd)
+/* Stop writing seg: unmapped and closed, which releases its lock, so the
+ * next ingest finishes it.  Outside j->lock: unmapping can take a while. */
+static void segment_release(struct segment *seg)
 {
-	if (map)
-		munmap(map, JOURNAL_CAPACITY);
-	if (fd >= 0)
-		close(fd); /* releases its lock: the next ingest finishes it */
+	if (seg->map)
+		munmap(seg->map, seg->size);
+	if (seg->map && seg->fd >= 0)
+		close(seg->fd);
+	free(seg->path);
+	seg->map = NULL;
+	seg->fd = -1;
+	seg->path = NULL;
 }
 
 int audit_journal_open(struct audit_journal **out, const char *db_path, struct sanad_error *err)
 {
-	struct audit_journal *j = xcalloc(1, sizeof(*j));
+	return audit_journal_open_sized(out, db_path, JOURNAL_CAPACITY, err);
+}
+
+int audit_journal_open_sized(struct audit_journal **out, const char *db_path, size_t capacity,
+			     struct sanad_error *err)
+{
+	struct audit_journal *j;
 	int rc;
 	*out = NULL;
-	if ((rc = journal_create(db_path, &j->fd, &j->path, &j->map, err))) {
+	if (capacity < JOURNAL_MAGIC_LEN + RECORD_HEAD + RECORD_MAX)
+		return sanad_error_set(err, SANAD_EINVAL, "an audit journal file of %zu bytes cannot hold a record",
+				       capacity);
+	j = xcalloc(1, sizeof(*j));
+	j->spare.fd = -1;
+	if ((rc = journal_create(db_path, capacity, &j->cur, err))) {
 		free(j);
 		return rc;
 	}
 	j->db_path = xstrdup(db_path);
 	j->size = JOURNAL_MAGIC_LEN;
-	j->capacity = JOURNAL_CAPACITY;
+	j->capacity = (int64_t)capacity;
 	pthread_mutex_init(&j->lock, NULL);
 	*out = j;
 	return 0;
 }
 
-/* Start a new file in j (j->lock held). */
-static int journal_switch(struct audit_journal *j, struct sanad_error *err)
+/* Go on in the spare file, or a new one (j->lock held); the file left is
+ * put in *old, for the caller to release once it has unlocked. */
+static int journal_switch(struct audit_journal *j, struct segment *old, struct sanad_error *err)
 {
-	unsigned char *map;
-	char *path;
-	int fd, rc;
-	if ((rc = journal_create(j->db_path, &fd, &path, &map, err)))
+	struct segment next;
+	int rc;
+	if (j->spare.map) {
+		next = j->spare;
+		j->spare.map = NULL;
+		j->spare.path = NULL;
+		j->spare.fd = -1;
+	} else if ((rc = journal_create(j->db_path, (size_t)j->capacity, &next, err))) {
 		return rc;
-	journal_unmap(j->map, j->fd);
-	free(j->path);
-	j->fd = fd;
-	j->path = path;
-	j->map = map;
+	}
+	*old = j->cur;
+	j->cur = next;
 	j->size = JOURNAL_MAGIC_LEN;
+	return 0;
+}
+
+int audit_journal_prepare(struct audit_journal *j, struct sanad_error *err)
+{
+	struct segment seg;
+	int need, rc;
+	pthread_mutex_lock(&j->lock);
+	need = j->cur.map && !j->spare.map && j->size > j->capacity / 2;
+	pthread_mutex_unlock(&j->lock);
+	if (!need)
+		return 0;
+	if ((rc = journal_create(j->db_path, (size_t)j->capacity, &seg, err)))
+		return rc;
+	pthread_mutex_lock(&j->lock);
+	if (j->cur.map && !j->spare.map) {
+		j->spare = seg;
+		seg.map = NULL;
+	}
+	pthread_mutex_unlock(&j->lock);
+	if (seg.map) { /* not needed after all: empty, so not kept */
+		unlink(seg.path);
+		segment_release(&seg);
+	}
 	return 0;
 }
 
@@ -239,6 +293,7 @@ int audit_journal_append(struct audit_journal *j, const char *at, const char *ac
 	const char *fields[6] = { at, actor, org_code, action, case_ref, detail };
 	size_t lens[6], total = RECORD_HEAD;
 	unsigned char stack[2048], *rec = stack, *p;
+	struct segment old;
 	int rc;
 
 	/* refused here, not when copied: a record the trail would refuse
@@ -260,19 +315,23 @@ int audit_journal_append(struct audit_journal *j, const char *at, const char *ac
 	put_u32(rec, (uint32_t)(total - RECORD_HEAD));
 	payload_check(rec + RECORD_HEAD, total - RECORD_HEAD, (char *)rec + 4);
 
+	old.map = NULL;
+	old.path = NULL;
+	old.fd = -1;
 	pthread_mutex_lock(&j->lock);
-	if (!j->map) {
+	if (!j->cur.map) {
 		rc = sanad_error_set(err, SANAD_EIO, "the audit journal is closed");
-	} else if ((j->size + (int64_t)padded(total) <= j->capacity || !(rc = journal_switch(j, err)))) {
+	} else if ((j->size + (int64_t)padded(total) <= j->capacity || !(rc = journal_switch(j, &old, err)))) {
 		/* the payload and its check first, the length last: whoever
 		 * reads the file sees the whole record or none of it */
 		uint32_t length;
-		memcpy(j->map + j->size + 4, rec + 4, total - 4);
+		memcpy(j->cur.map + j->size + 4, rec + 4, total - 4);
 		memcpy(&length, rec, 4);
-		__atomic_store_n((uint32_t *)(void *)(j->map + j->size), length, __ATOMIC_RELEASE);
+		__atomic_store_n((uint32_t *)(void *)(j->cur.map + j->size), length, __ATOMIC_RELEASE);
 		j->size += (int64_t)padded(total);
 	}
 	pthread_mutex_unlock(&j->lock);
+	segment_release(&old);
 	if (rec != stack)
 		free(rec);
 	return rc;
@@ -289,10 +348,12 @@ int64_t audit_journal_size(struct audit_journal *j)
 
 int audit_journal_rotate(struct audit_journal *j, struct sanad_error *err)
 {
+	struct segment old = { NULL, -1, NULL, 0 };
 	int rc;
 	pthread_mutex_lock(&j->lock);
-	rc = j->map ? journal_switch(j, err) : sanad_error_set(err, SANAD_EIO, "the audit journal is closed");
+	rc = j->cur.map ? journal_switch(j, &old, err) : sanad_error_set(err, SANAD_EIO, "the audit journal is closed");
 	pthread_mutex_unlock(&j->lock);
+	segment_release(&old);
 	return rc;
 }
 
@@ -300,9 +361,11 @@ void audit_journal_close(struct audit_journal *j)
 {
 	if (!j)
 		return;
-	journal_unmap(j->map, j->fd);
+	segment_release(&j->cur);
+	if (j->spare.map) /* never written: nothing to copy */
+		unlink(j->spare.path);
+	segment_release(&j->spare);
 	pthread_mutex_destroy(&j->lock);
-	free(j->path);
 	free(j->db_path);
 	free(j);
 }

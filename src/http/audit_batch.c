@@ -226,6 +226,8 @@ static void *ingester_main(void *arg)
 		}
 		stop = w->stopping;
 		pthread_mutex_unlock(&w->lock);
+		if (!stop && audit_journal_prepare(w->journal, &err))
+			log_once(last, sizeof(last), err.message);
 		if (audit_journal_ingest(w->st, &res, &err))
 			log_once(last, sizeof(last), err.message);
 		else if (res.warning[0])

@@ -396,6 +396,78 @@ static void a_rotated_journal_keeps_the_order(void **state)
 	assert_int_equal(count_files(f->path, ".audit-journal.*"), 0);
 }
 
+static void a_full_file_goes_on_in_the_one_made_ahead(void **state)
+{
+	struct test_db *f = *state;
+	struct audit_journal *j;
+	struct audit_ingest_result res;
+	struct sanad_error err = { 0 };
+	struct audit_query q = { 0 };
+	struct audit_row *rows;
+	size_t capacity = 128 * 1024, written = 0, n;
+	int64_t last = 0;
+	int switched = 0;
+	char ref[32];
+
+	assert_int_equal(audit_journal_open_sized(&j, f->path, capacity, &err), 0);
+	/* nothing made ahead while the file is less than half full */
+	assert_int_equal(audit_journal_prepare(j, &err), 0);
+	assert_int_equal(count_files(f->path, ".audit-journal.*"), 1);
+	while ((size_t)audit_journal_size(j) <= capacity / 2) {
+		snprintf(ref, sizeof(ref), "SND-%06zu", ++written);
+		amal_did(j, AUDIT_VIEW, ref);
+	}
+	assert_int_equal(audit_journal_prepare(j, &err), 0);
+	assert_int_equal(count_files(f->path, ".audit-journal.*"), 2);
+	assert_int_equal(audit_journal_prepare(j, &err), 0); /* one is enough */
+	assert_int_equal(count_files(f->path, ".audit-journal.*"), 2);
+	/* fill it: the next record goes on in the file made ahead */
+	while (switched < 5) {
+		snprintf(ref, sizeof(ref), "SND-%06zu", ++written);
+		amal_did(j, AUDIT_VIEW, ref);
+		if (audit_journal_size(j) < last || switched)
+			switched++;
+		last = audit_journal_size(j);
+	}
+	assert_int_equal(count_files(f->path, ".audit-journal.*"), 2);
+	audit_journal_close(j);
+	assert_int_equal(ingest(f->st, &res), (int64_t)written);
+	assert_int_equal(res.finished, 2);
+	assert_int_equal(res.damaged, 0);
+	assert_int_equal(count_files(f->path, ".audit-journal.*"), 0);
+	/* every record once, in the order written */
+	q.limit = (int64_t)written + 10;
+	assert_int_equal(audit_list(f->st, &q, &rows, &n, &err), 0);
+	assert_int_equal(n, written);
+	for (size_t i = 0; i < n; i++) { /* newest first */
+		snprintf(ref, sizeof(ref), "SND-%06zu", n - i);
+		assert_string_equal(rows[i].case_ref, ref);
+		audit_row_release(&rows[i]);
+	}
+	free(rows);
+}
+
+static void a_closed_journal_leaves_no_empty_file_made_ahead(void **state)
+{
+	struct test_db *f = *state;
+	struct audit_journal *j;
+	struct audit_ingest_result res;
+	struct sanad_error err = { 0 };
+	size_t capacity = 128 * 1024, written = 0;
+
+	assert_int_equal(audit_journal_open_sized(&j, f->path, capacity, &err), 0);
+	while ((size_t)audit_journal_size(j) <= capacity / 2) {
+		amal_did(j, AUDIT_VIEW, "SND-000001");
+		written++;
+	}
+	assert_int_equal(audit_journal_prepare(j, &err), 0);
+	assert_int_equal(count_files(f->path, ".audit-journal.*"), 2);
+	audit_journal_close(j);
+	assert_int_equal(count_files(f->path, ".audit-journal.*"), 1);
+	assert_int_equal(ingest(f->st, &res), (int64_t)written);
+	assert_int_equal(count_files(f->path, ".audit-journal.*"), 0);
+}
+
 static void a_record_the_trail_would_refuse_is_refused_at_once(void **state)
 {
 	struct test_db *f = *state;
@@ -452,6 +524,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_file_shorter_than_its_copy_is_finished_without_error, test_db_setup,
 						test_db_teardown),
 		cmocka_unit_test_setup_teardown(a_rotated_journal_keeps_the_order, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(a_full_file_goes_on_in_the_one_made_ahead, test_db_setup,
+						test_db_teardown),
+		cmocka_unit_test_setup_teardown(a_closed_journal_leaves_no_empty_file_made_ahead, test_db_setup,
+						test_db_teardown),
 		cmocka_unit_test_setup_teardown(a_record_the_trail_would_refuse_is_refused_at_once, test_db_setup,
 						test_db_teardown),
 		cmocka_unit_test_setup_teardown(another_databases_journal_is_not_taken, test_db_setup, test_db_teardown),
