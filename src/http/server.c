@@ -100,6 +100,7 @@ struct http_server {
 	/* sanad serve without --audit-sync commit: where the workers write the
 	 * records of reads, which the committing thread copies into the trail */
 	struct audit_journal *journal;
+	atomic_int journal_failed;  /* an append failed: said once */
 	struct http_cache *cache; /* cache.c; NULL when turned off */
 	/* finished exchanges kept for the next requests (exchange_new) */
 	pthread_mutex_t spare_lock;
@@ -452,7 +453,12 @@ int http_server_defer_audit(struct http_server *srv, const char *actor, const ch
 		audit_now(at);
 		if (!audit_journal_append(srv->journal, at, actor, org_code, action, case_ref, detail, &err))
 			return 1;
-		fprintf(stderr, "sanad serve: %s; committing the record instead\n", err.message);
+		/* said once, not for each of thousands of requests a second */
+		if (!atomic_exchange(&srv->journal_failed, 1))
+			fprintf(stderr,
+				"sanad serve: %s; committing the records of reads instead until the server restarts "
+				"or the journal can be written again\n",
+				err.message);
 		return 0; /* the caller commits it before answering */
 	}
 	pthread_mutex_lock(&ex->lock);
@@ -668,9 +674,15 @@ int http_serve(const struct http_config *cfg, struct sanad_error *err)
 	pthread_sigmask(SIG_BLOCK, &stop, &old);
 	if (!(rc = storage_open_keyed(&srv->audit_st, cfg->db_path, 0, cfg->key_path, err)) &&
 	    !(rc = storage_open_keyed(&srv->checkpoint_st, cfg->db_path, 0, cfg->key_path, err))) {
+		struct sanad_error jerr = { 0 };
 		ingest_leftovers(srv->audit_st, 1, !cfg->audit_commit);
-		if (!cfg->audit_commit)
-			rc = audit_journal_open(&srv->journal, cfg->db_path, err);
+		/* no room for a journal file (a nearly full disk): reads are
+		 * recorded as with --audit-sync commit, slower but recorded */
+		if (!cfg->audit_commit && audit_journal_open(&srv->journal, cfg->db_path, &jerr))
+			fprintf(stderr,
+				"sanad serve: %s; each read's audit record will be committed before its answer "
+				"instead (as with --audit-sync commit)\n",
+				jerr.message);
 		if (!rc)
 			rc = http_audit_writer_start(&srv->audit, srv->audit_st, srv->checkpoint_st, srv->journal,
 						     cfg->audit_copy_ms, err);

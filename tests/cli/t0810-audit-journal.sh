@@ -120,6 +120,25 @@ wait "$SERVER"
 SERVER=
 check "and nothing is left in a journal" equals "$(journals)" 0
 
+# no room for a journal file (a nearly full disk; here a limit on file
+# sizes, below the 32 MiB a journal file reserves): the server starts,
+# says so, and records each read by committing it before the answer
+printf '#!/bin/sh\ntrap "" XFSZ\nulimit -f 16384\nexec "%s" "$@"\n' "$SANAD" > "$T/small-files"
+chmod +x "$T/small-files"
+real_sanad=$SANAD
+SANAD=$T/small-files
+start_server 2 || { cat "$T/serve.err"; finish; }
+SANAD=$real_sanad
+check "with no room for a journal file, the server starts and says how reads are recorded instead" \
+	contains "$T/serve.err" "will be committed before its answer instead"
+check "and writes no journal" equals "$(journals)" 0
+check "a read without a journal" status 200 cw GET /api/v1/cases/SND-000001
+check "its record is in the database when the answer comes" \
+	equals "$(sqlite3 "$T/s.db" "SELECT count(*) FROM audit_log WHERE action = 'view' AND case_ref = 'SND-000001'")" 5
+kill -TERM "$SERVER"
+wait "$SERVER"
+SERVER=
+
 bad_mode() {
 	! sanad serve --db "$T/s.db" --audit-sync later 2> err
 	contains err "--audit-sync takes 'journal' or 'commit', not 'later'"
