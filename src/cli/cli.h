@@ -37,6 +37,12 @@ const struct command *command_table(int *count);
 /* Helpers for commands. */
 /* Print err's message to stderr as "sanad NAME: message". */
 void cli_error(const char *cmd, const struct sanad_error *err);
+/* Copy into the trail what a running or crashed server left in its audit
+ * journal, through a second, writable handle and only when there is
+ * something to copy; without write access (or while the write lock is
+ * held), says on stderr, as `sanad CMD`, that the newest reads may be
+ * missing. */
+void cli_ingest_audit_journals(struct cli_context *ctx, const char *cmd);
 /* True if argv has -h or --help. */
 int cli_wants_help(int argc, char **argv);
 /* Find the value of --name VALUE or --name=VALUE, removing nothing; NULL

@@ -29,33 +29,6 @@ const char usage_audit[] =
 	"(files <db>.audit-journal.*), so what it reads is complete.  Without\n"
 	"write access to the database it reads the trail as it is, and says so.\n";
 
-/* The trail read below must hold every record written so far.  The
- * command's own handle is read-only (an auditor may have no more, or be
- * checking a copy on read-only media): copying takes a second handle,
- * and only when there is something to copy. */
-static void ingest_journals(struct cli_context *ctx)
-{
-	struct audit_ingest_result res = { 0 };
-	struct sanad_error err = { 0 };
-	struct storage *rw;
-	int rc;
-	if (!audit_journal_pending(ctx->db_path))
-		return;
-	/* no write access, or a long import holding the write lock: the
-	 * trail as it is, said so */
-	if (!(rc = storage_open_keyed(&rw, ctx->db_path, 0, ctx->key_path, &err))) {
-		rc = audit_journal_ingest(rw, &res, &err);
-		storage_close(rw);
-	}
-	if (rc)
-		fprintf(stderr,
-			"sanad audit: the audit journal beside the database could not be copied into the trail "
-			"(%s); the newest records of reads may be missing below\n",
-			err.message);
-	else if (res.warning[0])
-		fprintf(stderr, "sanad audit: %s\n", res.warning);
-}
-
 int cmd_audit(int argc, char **argv, struct cli_context *ctx)
 {
 	static const char *const opts[] = { "org=", "case=", "actor=", "limit=", "anchor=", NULL };
@@ -70,7 +43,7 @@ int cmd_audit(int argc, char **argv, struct cli_context *ctx)
 		free(pos);
 		return 2;
 	}
-	ingest_journals(ctx);
+	cli_ingest_audit_journals(ctx, "audit");
 	if (!strcmp(pos[0], "verify") || !strcmp(pos[0], "head")) {
 		struct audit_verify_result r;
 		const char *anchor = cli_option(argc, argv, "anchor");

@@ -10,7 +10,9 @@ const char usage_backup[] =
 	"Copy the database to the new file DEST with SQLite's online backup, so the\n"
 	"copy is consistent even while the server or an import is writing.  DEST\n"
 	"must not exist.  The copy is readable by its owner only; it holds the same\n"
-	"personal data as the database, so store it as carefully.\n";
+	"personal data as the database, so store it as carefully.  The records of\n"
+	"reads a running (or crashed) 'sanad serve' has left in its audit journal\n"
+	"are copied into the trail first, so the copy's trail is complete.\n";
 
 const char usage_check[] =
 	"usage: sanad check --db PATH\n"
@@ -32,6 +34,8 @@ int cmd_backup(int argc, char **argv, struct cli_context *ctx)
 		fprintf(stderr, "sanad backup: give one destination file (see 'sanad backup --help')\n");
 		return 2;
 	}
+	/* the reads a running server has answered are in the copy too */
+	cli_ingest_audit_journals(ctx, "backup");
 	rc = storage_backup(ctx->st, pos[0], &err);
 	if (rc)
 		cli_error("backup", &err);

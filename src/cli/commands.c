@@ -3,6 +3,7 @@
  * Adding a command touches two places: a row here and its cmd_<name>.c.
  */
 #include "cli/cli.h"
+#include "audit/audit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,34 @@ const struct command *command_find(const char *name)
 		if (!strcmp(t[i].name, name))
 			return &t[i];
 	return NULL;
+}
+
+/* What reads the trail (sanad audit) or copies it (sanad backup) must hold
+ * every record written so far.  The
+ * command's own handle is read-only (an auditor may have no more, or be
+ * checking a copy on read-only media): copying takes a second handle,
+ * and only when there is something to copy. */
+void cli_ingest_audit_journals(struct cli_context *ctx, const char *cmd)
+{
+	struct audit_ingest_result res = { 0 };
+	struct sanad_error err = { 0 };
+	struct storage *rw;
+	int rc;
+	if (!audit_journal_pending(ctx->db_path))
+		return;
+	/* no write access, or a long import holding the write lock: the
+	 * trail as it is, said so */
+	if (!(rc = storage_open_keyed(&rw, ctx->db_path, 0, ctx->key_path, &err))) {
+		rc = audit_journal_ingest(rw, &res, &err);
+		storage_close(rw);
+	}
+	if (rc)
+		fprintf(stderr,
+			"sanad %s: the audit journal beside the database could not be copied into the trail "
+			"(%s); the newest records of reads may be missing\n",
+			cmd, err.message);
+	else if (res.warning[0])
+		fprintf(stderr, "sanad %s: %s\n", cmd, res.warning);
 }
 
 void cli_error(const char *cmd, const struct sanad_error *err)

@@ -66,6 +66,11 @@ check "the organisation's administrator browsing the trail sees a read made a mo
 # children of this shell.)
 kill_server() { kill -9 "$SERVER"; wait "$SERVER" 2> /dev/null; SERVER=; }
 check "a read answered" status 200 cw GET /api/v1/cases/SND-000002
+backup_has_the_read() {
+	sanad backup --db "$T/s.db" "$T/copy.db" > /dev/null &&
+		[ "$(sqlite3 "$T/copy.db" "SELECT count(*) FROM audit_log WHERE action = 'view' AND case_ref = 'SND-000002'")" = 2 ]
+}
+check "a backup taken while the server runs has the read still in its journal" backup_has_the_read
 kill_server
 check "the server killed with SIGKILL leaves its journal" equals "$(journals)" 1
 check "the killed server's read is in the trail" equals "$(views_of SND-000002)" 2
