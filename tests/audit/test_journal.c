@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <glob.h>
+#include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -447,6 +448,87 @@ static void a_full_file_goes_on_in_the_one_made_ahead(void **state)
 	free(rows);
 }
 
+#define WRITERS 4
+#define EACH 3000
+
+struct writer {
+	struct audit_journal *j;
+	int n;
+	int failed;
+};
+
+static void *write_many(void *arg)
+{
+	struct writer *w = arg;
+	char actor[16], ref[32];
+	snprintf(actor, sizeof(actor), "writer%d", w->n);
+	for (int i = 1; i <= EACH && !w->failed; i++) {
+		struct sanad_error err = { 0 };
+		snprintf(ref, sizeof(ref), "SND-%06d", i);
+		w->failed = audit_journal_append(w->j, "2026-01-02T03:04:05Z", actor, "ngo-a", AUDIT_VIEW, ref, NULL,
+						 &err) != 0;
+	}
+	return NULL;
+}
+
+static void *prepare_often(void *arg)
+{
+	struct writer *w = arg;
+	for (int i = 0; i < 2000 && !w->failed; i++) {
+		struct sanad_error err = { 0 };
+		w->failed = audit_journal_prepare(w->j, &err) != 0;
+	}
+	return NULL;
+}
+
+static void writers_at_once_lose_nothing_across_many_files(void **state)
+{
+	struct test_db *f = *state;
+	struct audit_journal *j;
+	struct audit_ingest_result res;
+	struct sanad_error err = { 0 };
+	struct audit_query q = { 0 };
+	struct audit_row *rows;
+	struct writer w[WRITERS + 1];
+	pthread_t t[WRITERS + 1];
+	int next[WRITERS] = { 0 };
+	size_t n;
+
+	/* files of 128 KiB hold about 1,400 records: the writers fill a
+	 * dozen, while another thread makes the next one ahead, as the
+	 * server's copier does */
+	assert_int_equal(audit_journal_open_sized(&j, f->path, 128 * 1024, &err), 0);
+	for (int i = 0; i <= WRITERS; i++) {
+		w[i].j = j;
+		w[i].n = i;
+		w[i].failed = 0;
+		assert_int_equal(pthread_create(&t[i], NULL, i < WRITERS ? write_many : prepare_often, &w[i]), 0);
+	}
+	for (int i = 0; i <= WRITERS; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_false(w[i].failed);
+	}
+	audit_journal_close(j);
+	assert_int_equal(ingest(f->st, &res), WRITERS * EACH);
+	assert_true(res.finished >= 8); /* it did go on in new files */
+	assert_int_equal(res.damaged, 0);
+	assert_int_equal(count_files(f->path, ".audit-journal.*"), 0);
+	/* each writer's records once, in the order it wrote them */
+	q.limit = WRITERS * EACH + 10;
+	assert_int_equal(audit_list(f->st, &q, &rows, &n, &err), 0);
+	assert_int_equal(n, WRITERS * EACH);
+	for (size_t i = n; i-- > 0;) { /* oldest first */
+		int k = rows[i].actor[6] - '0';
+		char ref[32];
+		snprintf(ref, sizeof(ref), "SND-%06d", ++next[k]);
+		assert_string_equal(rows[i].case_ref, ref);
+		audit_row_release(&rows[i]);
+	}
+	free(rows);
+	for (int k = 0; k < WRITERS; k++)
+		assert_int_equal(next[k], EACH);
+}
+
 static void a_closed_journal_leaves_no_empty_file_made_ahead(void **state)
 {
 	struct test_db *f = *state;
@@ -527,6 +609,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_full_file_goes_on_in_the_one_made_ahead, test_db_setup,
 						test_db_teardown),
 		cmocka_unit_test_setup_teardown(a_closed_journal_leaves_no_empty_file_made_ahead, test_db_setup,
+						test_db_teardown),
+		cmocka_unit_test_setup_teardown(writers_at_once_lose_nothing_across_many_files, test_db_setup,
 						test_db_teardown),
 		cmocka_unit_test_setup_teardown(a_record_the_trail_would_refuse_is_refused_at_once, test_db_setup,
 						test_db_teardown),
