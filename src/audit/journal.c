@@ -26,8 +26,8 @@
  *
  * Version 2 ("SNDAJ002", written since the fifth session): the file is
  * given its whole size (JOURNAL_CAPACITY) when it is made and appended to
- * through a shared mapping, not write(2).  The append was a third of a
- * worker's own time per case read in the ext4 write path; a mapped page
+ * through a shared mapping, not write(2).  The append was 7% of the
+ * server's CPU per case read, nearly all of it ext4's write path; a mapped page
  * is as safe from the death of the process (the kernel's page cache
  * holds it either way) for the price of a memcpy.  Each record starts on
  * a 4-byte boundary and its length is stored last, so a reader sees
@@ -95,8 +95,8 @@ struct audit_journal {
 	int64_t size;         /* where the next record goes in it: all before it whole */
 	int64_t capacity;
 	/* the next file, made ahead by audit_journal_prepare so that the
-	 * request that fills cur does not wait for a file to be made (with a
-	 * busy disk that took 100 ms, every worker waiting on the lock) */
+	 * request that fills cur does not make one under the lock, every
+	 * worker waiting (reserving 32 MiB waits for the disk) */
 	struct segment spare;
 };
 
@@ -141,10 +141,10 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* A new file, locked, its whole size reserved, its magic written and
- * mapped at *map; its path in *path (new).  Made under a name no ingest
- * looks at and renamed once locked: an ingest that found it first would
- * take it for one whose writer had died. */
+/* A new file in *out: locked, its whole size (capacity) reserved, its
+ * magic written, mapped.  Made under a name no ingest looks at and renamed
+ * once locked: an ingest that found it first would take it for one whose
+ * writer had died. */
 static int journal_create(const char *db_path, size_t capacity, struct segment *out, struct sanad_error *err)
 {
 	struct strbuf path = STRBUF_INIT, tmp = STRBUF_INIT;
@@ -198,7 +198,7 @@ static void segment_release(struct segment *seg)
 {
 	if (seg->map)
 		munmap(seg->map, seg->size);
-	if (seg->map && seg->fd >= 0)
+	if (seg->fd >= 0)
 		close(seg->fd);
 	free(seg->path);
 	seg->map = NULL;
@@ -269,6 +269,8 @@ int audit_journal_prepare(struct audit_journal *j, struct sanad_error *err)
 	if (j->cur.map && !j->spare.map) {
 		j->spare = seg;
 		seg.map = NULL;
+		seg.path = NULL;
+		seg.fd = -1;
 	}
 	pthread_mutex_unlock(&j->lock);
 	if (seg.map) { /* not needed after all: empty, so not kept */

@@ -62,10 +62,10 @@ const struct command *command_find(const char *name)
 }
 
 /* What reads the trail (sanad audit) or copies it (sanad backup) must hold
- * every record written so far.  The
- * command's own handle is read-only (an auditor may have no more, or be
- * checking a copy on read-only media): copying takes a second handle,
- * and only when there is something to copy. */
+ * every record written so far.  The command's own handle may be read-only
+ * (an auditor may have no more, or be checking a copy on read-only
+ * media): copying takes a second handle, and only when there is something
+ * to copy. */
 void cli_ingest_audit_journals(struct cli_context *ctx, const char *cmd)
 {
 	struct audit_ingest_result res = { 0 };

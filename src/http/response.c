@@ -72,6 +72,16 @@ const char *http_response_header_get(const struct http_response *resp, const cha
 	return NULL;
 }
 
+/* resp answers status with the JSON body it is about to be given. */
+static void json_answer(struct http_response *resp, int status)
+{
+	resp->status = status;
+	resp->content_type = "application/json; charset=utf-8";
+	resp->static_body = NULL;
+	resp->static_len = 0;
+	resp->is_api = 1;
+}
+
 void http_response_json(struct http_response *resp, int status, json_t *json)
 {
 	/* UTF-8 stays as it is (the body's charset); < > & are written as
@@ -79,10 +89,7 @@ void http_response_json(struct http_response *resp, int status, json_t *json)
 	 * finds no markup in it.  Outside strings JSON has none of the three,
 	 * so escaping them byte by byte is exact. */
 	char *text = json_dumps(json, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	resp->status = status;
-	resp->content_type = "application/json; charset=utf-8";
-	resp->static_body = NULL;
-	resp->static_len = 0;
+	json_answer(resp, status);
 	strbuf_reset(&resp->body);
 	if (text)
 		http_json_escape(&resp->body, text, strlen(text));
@@ -111,27 +118,19 @@ void http_json_escape(struct strbuf *sb, const char *text, size_t len)
 
 void http_response_json_text(struct http_response *resp, int status, const char *text, size_t len)
 {
-	resp->status = status;
-	resp->content_type = "application/json; charset=utf-8";
-	resp->static_body = NULL;
-	resp->static_len = 0;
+	json_answer(resp, status);
 	strbuf_reset(&resp->body);
 	strbuf_add(&resp->body, text, len);
 	strbuf_addch(&resp->body, '\n');
-	resp->is_api = 1;
 }
 
 void http_response_json_take(struct http_response *resp, int status, struct strbuf *text)
 {
-	resp->status = status;
-	resp->content_type = "application/json; charset=utf-8";
-	resp->static_body = NULL;
-	resp->static_len = 0;
+	json_answer(resp, status);
 	strbuf_release(&resp->body);
 	resp->body = *text;
 	strbuf_init(text);
 	strbuf_addch(&resp->body, '\n');
-	resp->is_api = 1;
 }
 
 void http_response_error(struct http_response *resp, int status, const char *code, const char *fmt, ...)

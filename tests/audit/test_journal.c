@@ -205,17 +205,13 @@ static void write_at(const char *path, int64_t offset, const void *bytes, size_t
 	close(fd);
 }
 
-static void a_torn_end_is_kept_aside(void **state)
+/* Two reads written and the journal closed, then bytes written where its
+ * data ends; the ingest that follows must copy the two, into *res. */
+static void two_reads_then(struct test_db *f, const unsigned char *bytes, size_t len,
+			   struct audit_ingest_result *res)
 {
-	struct test_db *f = *state;
 	struct audit_journal *j;
-	struct audit_ingest_result res;
 	struct sanad_error err = { 0 };
-	/* after the last record, a head announcing 50 bytes and only 3 of
-	 * them: damage, since a writer stores a record's length last */
-	static const unsigned char torn[] = { 50, 0, 0, 0, '0', '1', '2', '3', '4', '5', '6', '7',
-					      '8', '9', 'a', 'b', 'c', 'd', 'e', 'f', 1, 2, 3 };
-	static const char *const actions[] = { AUDIT_VIEW, AUDIT_VIEW };
 	int64_t end;
 	char *path;
 
@@ -225,8 +221,22 @@ static void a_torn_end_is_kept_aside(void **state)
 	end = audit_journal_size(j);
 	path = only_journal(f->path);
 	audit_journal_close(j);
-	write_at(path, end, torn, sizeof(torn));
-	assert_int_equal(ingest(f->st, &res), 2);
+	write_at(path, end, bytes, len);
+	free(path);
+	assert_int_equal(ingest(f->st, res), 2);
+}
+
+static void a_torn_end_is_kept_aside(void **state)
+{
+	struct test_db *f = *state;
+	struct audit_ingest_result res;
+	/* after the last record, a head announcing 50 bytes and only 3 of
+	 * them: damage, since a writer stores a record's length last */
+	static const unsigned char torn[] = { 50, 0, 0, 0, '0', '1', '2', '3', '4', '5', '6', '7',
+					      '8', '9', 'a', 'b', 'c', 'd', 'e', 'f', 1, 2, 3 };
+	static const char *const actions[] = { AUDIT_VIEW, AUDIT_VIEW };
+
+	two_reads_then(f, torn, sizeof(torn), &res);
 	assert_int_equal(res.finished, 0);
 	assert_int_equal(res.damaged, 1);
 	assert_non_null(strstr(res.warning, "kept as"));
@@ -236,36 +246,23 @@ static void a_torn_end_is_kept_aside(void **state)
 	assert_int_equal(ingest(f->st, &res), 0);
 	assert_trail(f->st, 2, actions);
 	remove_files(f->path, ".audit-journal.*");
-	free(path);
 }
 
 static void a_record_whose_length_never_came_ends_the_file(void **state)
 {
 	struct test_db *f = *state;
-	struct audit_journal *j;
 	struct audit_ingest_result res;
-	struct sanad_error err = { 0 };
 	/* a writer killed after the check and some of the payload, before
 	 * the length: that request was never answered */
 	static const unsigned char unfinished[] = { 0, 0, 0, 0, '0', '1', '2', '3', '4', '5', '6', '7',
 						    '8', '9', 'a', 'b', 'c', 'd', 'e', 'f', 1, 2, 3 };
 	static const char *const actions[] = { AUDIT_VIEW, AUDIT_VIEW };
-	int64_t end;
-	char *path;
 
-	assert_int_equal(audit_journal_open(&j, f->path, &err), 0);
-	for (int i = 0; i < 2; i++)
-		amal_did(j, AUDIT_VIEW, "SND-000001");
-	end = audit_journal_size(j);
-	path = only_journal(f->path);
-	audit_journal_close(j);
-	write_at(path, end, unfinished, sizeof(unfinished));
-	assert_int_equal(ingest(f->st, &res), 2);
+	two_reads_then(f, unfinished, sizeof(unfinished), &res);
 	assert_int_equal(res.finished, 1);
 	assert_int_equal(res.damaged, 0);
 	assert_int_equal(count_files(f->path, ".audit-journal.*"), 0);
 	assert_trail(f->st, 2, actions);
-	free(path);
 }
 
 /* A record in the journal's layout: u32 length, 16 hex of the payload's

@@ -15,6 +15,10 @@ views_of() { # REF: how many view records of REF the trail has (as `sanad audit`
 	sanad audit list --db "$T/s.db" --case "$1" --limit 1000 | awk -F'\t' '$5 == "view"' | wc -l | tr -d ' '
 }
 trail_intact() { sanad audit verify --db "$T/s.db" | grep -q '^audit trail intact'; }
+in_database() { # REF: view records of REF in the database file itself, without copying any journal
+	sqlite3 "$T/s.db" "SELECT count(*) FROM audit_log WHERE action = 'view' AND case_ref = '$1'"
+}
+stop_server() { kill -TERM "$SERVER"; wait "$SERVER"; SERVER=; }
 
 # the server copies its journal once a minute here, so that a kill -9
 # right after an answer always finds the read's record still in it
@@ -88,12 +92,10 @@ check "and then writes only its own journal" equals "$(journals)" 1
 check "so the read before the crash is in the trail once" equals "$(views_of SND-000003)" 1
 
 check "a last read" status 200 cw GET /api/v1/cases/SND-000003
-kill -TERM "$SERVER"
-wait "$SERVER"
-SERVER=
+stop_server
 check "a clean stop copies everything and leaves no journal" equals "$(journals)" 0
 check "nothing was left to copy: the database itself has every read" \
-	equals "$(sqlite3 "$T/s.db" "SELECT count(*) FROM audit_log WHERE action = 'view' AND case_ref = 'SND-000003'")" 2
+	equals "$(in_database SND-000003)" 2
 check "the trail verifies after all of it" trail_intact
 
 # --audit-sync commit: no journal; the record is committed before the answer
@@ -101,10 +103,8 @@ start_server 2 --audit-sync commit || { cat "$T/serve.err"; finish; }
 check "with --audit-sync commit there is no journal" equals "$(journals)" 0
 check "a read with --audit-sync commit" status 200 cw GET /api/v1/cases/SND-000001
 check "its record is in the database when the answer comes" \
-	equals "$(sqlite3 "$T/s.db" "SELECT count(*) FROM audit_log WHERE action = 'view' AND case_ref = 'SND-000001'")" 4
-kill -TERM "$SERVER"
-wait "$SERVER"
-SERVER=
+	equals "$(in_database SND-000001)" 4
+stop_server
 
 # a crash, then a new server while another process holds the write lock
 # (a long import): the new server starts all the same, and the dead one's
@@ -120,9 +120,7 @@ check "a server starts while another process holds the write lock, saying it cou
 	contains "$T/serve.err" "the audit journal cannot be copied into the trail now"
 wait "$holder"
 check "once the lock is gone, the dead server's read reaches the trail" equals "$(views_of SND-000002)" 3
-kill -TERM "$SERVER"
-wait "$SERVER"
-SERVER=
+stop_server
 check "and nothing is left in a journal" equals "$(journals)" 0
 
 # no room for a journal file (a nearly full disk; here a limit on file
@@ -139,10 +137,8 @@ check "with no room for a journal file, the server starts and says how reads are
 check "and writes no journal" equals "$(journals)" 0
 check "a read without a journal" status 200 cw GET /api/v1/cases/SND-000001
 check "its record is in the database when the answer comes" \
-	equals "$(sqlite3 "$T/s.db" "SELECT count(*) FROM audit_log WHERE action = 'view' AND case_ref = 'SND-000001'")" 5
-kill -TERM "$SERVER"
-wait "$SERVER"
-SERVER=
+	equals "$(in_database SND-000001)" 5
+stop_server
 
 bad_mode() {
 	! sanad serve --db "$T/s.db" --audit-sync later 2> err
