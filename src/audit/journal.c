@@ -72,6 +72,7 @@
 /* a file's reserved size: about ten seconds of reads at full speed */
 #define JOURNAL_CAPACITY (32 * 1024 * 1024)
 #define JOURNAL_INFIX ".audit-journal."
+#define JOURNAL_MAKING_INFIX ".audit-journal-new." /* before the file is named */
 #define JOURNAL_CHECK_LEN 16
 #define RECORD_HEAD (4 + JOURNAL_CHECK_LEN)
 /* the fields are bounded by audit_record_check (audit.c): far below this */
@@ -158,7 +159,7 @@ static int journal_create(const char *db_path, size_t capacity, struct segment *
 	crypto_random_bytes(&nonce, sizeof(nonce));
 	strbuf_addf(&path, "%s%s%012lld-%010ld-%06u-%08" PRIx32, db_path, JOURNAL_INFIX, (long long)time(NULL),
 		    (long)getpid(), atomic_fetch_add(&started, 1) % 1000000u, nonce);
-	strbuf_addf(&tmp, "%s.audit-journal-new.%ld-%08" PRIx32, db_path, (long)getpid(), nonce);
+	strbuf_addf(&tmp, "%s%s%ld-%08" PRIx32, db_path, JOURNAL_MAKING_INFIX, (long)getpid(), nonce);
 	fd = open(tmp.buf, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		rc = sanad_error_set(err, SANAD_EIO, "cannot create the audit journal %s: %s", tmp.buf, strerror(errno));
@@ -266,14 +267,17 @@ int audit_journal_prepare(struct audit_journal *j, struct sanad_error *err)
 	if ((rc = journal_create(j->db_path, (size_t)j->capacity, &seg, err)))
 		return rc;
 	pthread_mutex_lock(&j->lock);
-	if (j->cur.map && !j->spare.map) {
+	/* files are copied in the order of their names, which is the order
+	 * they were made in: a file made inline by an append while this one
+	 * was being made (the current file filled first) is already later */
+	if (j->cur.map && !j->spare.map && strcmp(seg.path, j->cur.path) > 0) {
 		j->spare = seg;
 		seg.map = NULL;
 		seg.path = NULL;
 		seg.fd = -1;
 	}
 	pthread_mutex_unlock(&j->lock);
-	if (seg.map) { /* not needed after all: empty, so not kept */
+	if (seg.map) { /* not needed, or too late: empty, so not kept */
 		unlink(seg.path);
 		segment_release(&seg);
 	}
@@ -391,12 +395,29 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct journal_file *)a)->name, ((const struct journal_file *)b)->name);
 }
 
-/* The journal files of db_path, oldest first, opened; *n of them. */
-static int journal_files(const char *db_path, struct journal_file **out, size_t *n, struct sanad_error *err)
+/* A file a writer was making when it died, before it named it (path): it
+ * holds no record, but may hold the 32 MiB reserved for it.  Removed when
+ * nobody holds its lock and it is a minute old (its maker takes the lock
+ * right after creating it; the minute covers that moment). */
+static void remove_if_abandoned(const char *path)
+{
+	struct stat sb;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (!fstat(fd, &sb) && time(NULL) - sb.st_mtime > 60 && !flock(fd, LOCK_EX | LOCK_NB))
+		unlink(path);
+	close(fd);
+}
+
+/* The journal files of db_path, oldest first, opened; *n of them.  With
+ * tidy, files abandoned while being made are removed on the way. */
+static int journal_files(const char *db_path, int tidy, struct journal_file **out, size_t *n,
+			 struct sanad_error *err)
 {
 	const char *slash = strrchr(db_path, '/');
 	char *dir = slash ? xstrndup(db_path, (size_t)(slash - db_path) + (slash == db_path)) : xstrdup(".");
-	struct strbuf prefix = STRBUF_INIT;
+	struct strbuf prefix = STRBUF_INIT, making = STRBUF_INIT;
 	struct journal_file *files = NULL;
 	size_t count = 0, cap = 0;
 	struct dirent *de;
@@ -405,17 +426,25 @@ static int journal_files(const char *db_path, struct journal_file **out, size_t 
 	*out = NULL;
 	*n = 0;
 	strbuf_addf(&prefix, "%s%s", slash ? slash + 1 : db_path, JOURNAL_INFIX);
+	strbuf_addf(&making, "%s%s", slash ? slash + 1 : db_path, JOURNAL_MAKING_INFIX);
 	if (!(d = opendir(dir))) {
 		int rc = sanad_error_set(err, SANAD_EIO, "cannot look in %s for audit journals: %s", dir,
 					 strerror(errno));
 		free(dir);
 		strbuf_release(&prefix);
+		strbuf_release(&making);
 		return rc;
 	}
 	while ((de = readdir(d))) {
 		struct journal_file f = { 0 };
 		struct strbuf p = STRBUF_INIT;
 		size_t len = strlen(de->d_name);
+		if (tidy && !strncmp(de->d_name, making.buf, making.len)) {
+			strbuf_addf(&p, "%.*s%s", (int)(slash ? slash - db_path + 1 : 0), db_path, de->d_name);
+			remove_if_abandoned(p.buf);
+			strbuf_release(&p);
+			continue;
+		}
 		if (strncmp(de->d_name, prefix.buf, prefix.len) || (len > 8 && !strcmp(de->d_name + len - 8, ".damaged")))
 			continue;
 		strbuf_addf(&p, "%.*s%s", (int)(slash ? slash - db_path + 1 : 0), db_path, de->d_name);
@@ -434,6 +463,7 @@ static int journal_files(const char *db_path, struct journal_file **out, size_t 
 	closedir(d);
 	free(dir);
 	strbuf_release(&prefix);
+	strbuf_release(&making);
 	if (count > 1)
 		qsort(files, count, sizeof(*files), by_name);
 	*out = files;
@@ -611,7 +641,7 @@ int audit_journal_pending(const char *db_path)
 	struct journal_file *files;
 	struct sanad_error err = { 0 };
 	size_t n;
-	if (journal_files(db_path, &files, &n, &err))
+	if (journal_files(db_path, 0, &files, &n, &err))
 		return 0;
 	journal_files_free(files, n);
 	return (int)n;
@@ -625,7 +655,7 @@ int audit_journal_ingest(struct storage *st, struct audit_ingest_result *res, st
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	if ((rc = journal_files(storage_path(st), &files, &n, err)))
+	if ((rc = journal_files(storage_path(st), 1, &files, &n, err)))
 		return rc;
 	if (!n) {
 		free(files);

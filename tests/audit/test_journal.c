@@ -9,6 +9,9 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <pthread.h>
+#include <time.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -547,6 +550,50 @@ static void a_closed_journal_leaves_no_empty_file_made_ahead(void **state)
 	assert_int_equal(count_files(f->path, ".audit-journal.*"), 0);
 }
 
+/* A file as a writer leaves it when it dies while making a journal file:
+ * under the name it has before it is named, its 32 MiB (here 1 MiB)
+ * reserved; seconds_old ago. */
+static void making_file(const char *db_path, const char *suffix, int seconds_old)
+{
+	char path[4400];
+	struct timespec times[2];
+	int fd;
+	snprintf(path, sizeof(path), "%s.audit-journal-new.%s", db_path, suffix);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 1024 * 1024), 0);
+	clock_gettime(CLOCK_REALTIME, &times[0]);
+	times[0].tv_sec -= seconds_old;
+	times[1] = times[0];
+	assert_int_equal(futimens(fd, times), 0);
+	close(fd);
+}
+
+static void a_file_abandoned_while_being_made_is_removed(void **state)
+{
+	struct test_db *f = *state;
+	struct audit_ingest_result res;
+	char path[4400];
+	int held;
+
+	making_file(f->path, "111-00000001", 120); /* its maker died two minutes ago */
+	making_file(f->path, "222-00000002", 0);   /* being made right now */
+	making_file(f->path, "333-00000003", 120); /* old, but its maker holds the lock */
+	snprintf(path, sizeof(path), "%s.audit-journal-new.333-00000003", f->path);
+	held = open(path, O_RDONLY);
+	assert_true(held >= 0);
+	assert_int_equal(flock(held, LOCK_EX | LOCK_NB), 0);
+	/* asking whether anything is pending changes nothing */
+	assert_int_equal(audit_journal_pending(f->path), 0);
+	assert_int_equal(count_files(f->path, ".audit-journal-new.*"), 3);
+	assert_int_equal(ingest(f->st, &res), 0);
+	assert_int_equal(count_files(f->path, ".audit-journal-new.111-*"), 0);
+	assert_int_equal(count_files(f->path, ".audit-journal-new.222-*"), 1);
+	assert_int_equal(count_files(f->path, ".audit-journal-new.333-*"), 1);
+	close(held);
+	remove_files(f->path, ".audit-journal-new.*");
+}
+
 static void a_record_the_trail_would_refuse_is_refused_at_once(void **state)
 {
 	struct test_db *f = *state;
@@ -608,6 +655,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_closed_journal_leaves_no_empty_file_made_ahead, test_db_setup,
 						test_db_teardown),
 		cmocka_unit_test_setup_teardown(writers_at_once_lose_nothing_across_many_files, test_db_setup,
+						test_db_teardown),
+		cmocka_unit_test_setup_teardown(a_file_abandoned_while_being_made_is_removed, test_db_setup,
 						test_db_teardown),
 		cmocka_unit_test_setup_teardown(a_record_the_trail_would_refuse_is_refused_at_once, test_db_setup,
 						test_db_teardown),
