@@ -198,11 +198,9 @@ const char *http_response_header_get(const struct http_response *resp, const cha
 /* Set status and a JSON body (json's reference is stolen). */
 void http_response_json(struct http_response *resp, int status, json_t *json);
 /* Set status and a JSON body already serialised and escaped as
- * http_response_json does (http_json_escape): for answers assembled from
- * remembered parts. */
-void http_response_json_text(struct http_response *resp, int status, const char *text, size_t len);
-/* The same, taking text's buffer instead of copying it (text is left
- * empty). */
+ * http_response_json does (http_json_escape), for answers assembled from
+ * remembered parts, taking text's buffer instead of copying it (text is
+ * left empty). */
 void http_response_json_take(struct http_response *resp, int status, struct strbuf *text);
 /* Append text (JSON) to sb with < > & written as \u escapes. */
 void http_json_escape(struct strbuf *sb, const char *text, size_t len);

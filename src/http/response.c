@@ -116,14 +116,6 @@ void http_json_escape(struct strbuf *sb, const char *text, size_t len)
 	}
 }
 
-void http_response_json_text(struct http_response *resp, int status, const char *text, size_t len)
-{
-	json_answer(resp, status);
-	strbuf_reset(&resp->body);
-	strbuf_add(&resp->body, text, len);
-	strbuf_addch(&resp->body, '\n');
-}
-
 void http_response_json_take(struct http_response *resp, int status, struct strbuf *text)
 {
 	json_answer(resp, status);

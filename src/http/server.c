@@ -683,9 +683,8 @@ int http_serve(const struct http_config *cfg, struct sanad_error *err)
 				"sanad serve: %s; each read's audit record will be committed before its answer "
 				"instead (as with --audit-sync commit)\n",
 				jerr.message);
-		if (!rc)
-			rc = http_audit_writer_start(&srv->audit, srv->audit_st, srv->checkpoint_st, srv->journal,
-						     cfg->audit_copy_ms, err);
+		rc = http_audit_writer_start(&srv->audit, srv->audit_st, srv->checkpoint_st, srv->journal,
+					     cfg->audit_copy_ms, err);
 	}
 	if (rc) {
 		http_server_close(srv); /* closes audit_st and checkpoint_st */
