@@ -295,6 +295,18 @@ int audit_verify_anchored(struct storage *st, int64_t anchor_count, const char *
 	rc = storage_audit_each(st, verify_row, &v, err);
 	if (rc < 0)
 		return rc;
+	if (!r->first_bad) {
+		int64_t from, to;
+		if ((rc = storage_audit_index_check(st, &from, &to, err)))
+			return rc;
+		if (from) {
+			snprintf(r->reason, sizeof(r->reason),
+				 "the browse index of records %lld-%lld does not match them: an index row was "
+				 "altered or removed, which hides records from the browse", (long long)from,
+				 (long long)to);
+			r->first_bad = from;
+		}
+	}
 	if (r->first_bad || !v.anchor_id)
 		return 0;
 	/* a chain that verifies may still have been cut back, or rewritten

@@ -239,6 +239,10 @@ int storage_open_keyed(struct storage **out, const char *path, unsigned flags, c
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, 5000);
+	if (storage_audit_register(st->db) != SQLITE_OK) {
+		rc = db_error(st, err, "registering functions");
+		goto fail;
+	}
 	if (flags & STORAGE_CREATE)
 		chmod(path, 0600); /* victim data: owner only */
 	if (!(flags & STORAGE_READONLY)) {

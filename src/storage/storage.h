@@ -294,6 +294,12 @@ int storage_checkpoint(struct storage *st, struct sanad_error *err);
 void storage_autocheckpoint(struct storage *st, int on);
 /* Insert r as given (r->id must be last id + 1). */
 int storage_audit_insert(struct storage *st, const struct audit_row *r, struct sanad_error *err);
+/* Recompute the browse index (the rows of audit_log_block, one per case,
+ * organisation and actor of each complete block of records) and compare:
+ * [*bad_from, *bad_to] are the ids of the first block whose index rows
+ * differ from its records, both 0 when all agree.  An index row removed or altered hides records from
+ * the browse without breaking the hash chain, so audit verify asks this. */
+int storage_audit_index_check(struct storage *st, int64_t *bad_from, int64_t *bad_to, struct sanad_error *err);
 /* Walk all rows in id order. */
 typedef int (*audit_visit_fn)(const struct audit_row *r, void *ctx);
 int storage_audit_each(struct storage *st, audit_visit_fn fn, void *ctx, struct sanad_error *err);
@@ -304,7 +310,9 @@ struct audit_query {
 	int64_t before_id;     /* paging: rows with id < before_id (0: from the newest) */
 	int64_t limit;         /* 0: 100 */
 };
-/* Rows matching q, newest first.  *rows new (release each, free array). */
+/* Rows matching q, newest first.  *rows new (release each, free array).
+ * With a filter, reads the browse index block by block (one lookup per
+ * 16,384 records) and the unfinished last block itself. */
 int storage_audit_query(struct storage *st, const struct audit_query *q, struct audit_row **rows,
 			size_t *count, struct sanad_error *err);
 

@@ -101,4 +101,8 @@ struct migration {
 extern const struct migration storage_migrations[];
 extern const int storage_migration_count;
 
+/* Register sanad_audit_offsets, the aggregate that makes the browse
+ * index's rows (migration 8, db_sqlite_audit.c), on a new connection. */
+int storage_audit_register(sqlite3 *db);
+
 #endif

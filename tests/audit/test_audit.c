@@ -201,6 +201,195 @@ static void list_filters_and_pages(void **state)
 	free(rows);
 }
 
+/* Records 1..n: actor a<id%5>, organisation o<id%3> (none when id%7 == 0),
+ * case SND-<id%11> (none when id%13 == 0). */
+static void pattern_key(int64_t id, int kind, char *buf, size_t size, const char **out)
+{
+	*out = buf;
+	if (kind == 0)
+		snprintf(buf, size, "a%d", (int)(id % 5));
+	else if (kind == 1 && id % 7)
+		snprintf(buf, size, "o%d", (int)(id % 3));
+	else if (kind == 2 && id % 13)
+		snprintf(buf, size, "SND-%06d", (int)(id % 11));
+	else
+		*out = NULL;
+}
+
+static void append_pattern(struct test_db *f, int64_t from, int64_t to)
+{
+	struct audit_chain chain = AUDIT_CHAIN_INIT;
+	struct sanad_error err;
+	assert_int_equal(storage_begin(f->st, &err), 0);
+	for (int64_t id = from; id <= to; id++) {
+		char b[3][32];
+		const char *k[3];
+		for (int i = 0; i < 3; i++)
+			pattern_key(id, i, b[i], sizeof(b[i]), &k[i]);
+		assert_int_equal(audit_append_chained(f->st, &chain, "2025-01-01T10:00:00Z", k[0], k[1], AUDIT_VIEW,
+						      k[2], NULL, &err),
+				 0);
+	}
+	assert_int_equal(storage_commit(f->st, &err), 0);
+}
+
+/* Page through q (pages of 37) and compare with what the pattern says. */
+static void browse_matches_pattern(struct test_db *f, struct audit_query q, int64_t last)
+{
+	struct sanad_error err;
+	int64_t expect = last + 1, seen = 0;
+	q.limit = 37;
+	q.before_id = 0;
+	for (;;) {
+		struct audit_row *rows;
+		size_t n;
+		assert_int_equal(audit_list(f->st, &q, &rows, &n, &err), 0);
+		for (size_t i = 0; i < n; i++) {
+			/* the next matching id below the one before */
+			for (expect--; expect > 0; expect--) {
+				char b[3][32];
+				const char *k[3];
+				for (int j = 0; j < 3; j++)
+					pattern_key(expect, j, b[j], sizeof(b[j]), &k[j]);
+				if ((!q.actor || !strcmp(q.actor, k[0])) &&
+				    (!q.org_code || (k[1] && !strcmp(q.org_code, k[1]))) &&
+				    (!q.case_ref || (k[2] && !strcmp(q.case_ref, k[2]))))
+					break;
+			}
+			assert_int_equal(rows[i].id, expect);
+			seen++;
+		}
+		for (size_t i = 0; i < n; i++)
+			audit_row_release(&rows[i]);
+		free(rows);
+		if (n < 37)
+			break;
+		q.before_id = expect;
+	}
+	/* nothing matching was left below the last row returned */
+	for (expect--; expect > 0; expect--) {
+		char b[3][32];
+		const char *k[3];
+		for (int j = 0; j < 3; j++)
+			pattern_key(expect, j, b[j], sizeof(b[j]), &k[j]);
+		assert_false((!q.actor || !strcmp(q.actor, k[0])) && (!q.org_code || (k[1] && !strcmp(q.org_code, k[1]))) &&
+			     (!q.case_ref || (k[2] && !strcmp(q.case_ref, k[2]))));
+	}
+	assert_true(seen > 0);
+}
+
+static int64_t count_sql(struct test_db *f, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int64_t n = -1;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
+/* The browse reads complete blocks of 16,384 records through their index
+ * rows and the unfinished block itself: every filter, paged, must give
+ * exactly the matching records across both. */
+static void browse_across_blocks(void **state)
+{
+	struct test_db *f = *state;
+	struct audit_verify_result r;
+	struct sanad_error err;
+	const int64_t last = 2 * 16384 + 5000;
+	append_pattern(f, 1, 16382); /* one short of the first block (ids 1-16383) */
+	assert_int_equal(count_sql(f, "SELECT count(*) FROM audit_log_block"), 0);
+	append_pattern(f, 16383, last);
+	/* blocks 0 (ids 1-16383) and 1 are indexed, the rest is not */
+	assert_int_equal(count_sql(f, "SELECT count(DISTINCT block) FROM audit_log_block"), 2);
+	assert_int_equal(count_sql(f, "SELECT max(block) FROM audit_log_block"), 1);
+	/* each block: 5 actors, 3 organisations, 11 cases */
+	assert_int_equal(count_sql(f, "SELECT count(*) FROM audit_log_block WHERE block = 1"), 5 + 3 + 11);
+	browse_matches_pattern(f, (struct audit_query){ .case_ref = "SND-000004" }, last);
+	browse_matches_pattern(f, (struct audit_query){ .org_code = "o2" }, last);
+	browse_matches_pattern(f, (struct audit_query){ .actor = "a3", .org_code = "o1" }, last);
+	browse_matches_pattern(f, (struct audit_query){ .actor = "a0", .case_ref = "SND-000000" }, last);
+	browse_matches_pattern(f, (struct audit_query){ 0 }, last);
+	{
+		/* a key nobody has: nothing, not an error */
+		struct audit_query q = { .case_ref = "SND-999999" };
+		struct audit_row *rows;
+		size_t n;
+		assert_int_equal(audit_list(f->st, &q, &rows, &n, &err), 0);
+		assert_int_equal(n, 0);
+		free(rows);
+	}
+	assert_int_equal(audit_verify(f->st, &r, &err), 0);
+	assert_int_equal(r.first_bad, 0);
+	assert_int_equal(r.rows, last);
+}
+
+/* An index row removed or altered hides records from the browse but
+ * leaves the chain whole: verify must still fail, naming the block. */
+static void an_altered_index_row_is_found(void **state)
+{
+	struct test_db *f = *state;
+	struct audit_verify_result r;
+	struct sanad_error err;
+	append_pattern(f, 1, 2 * 16384 + 10);
+	raw_exec(f, "UPDATE audit_log_block SET ids = x'0100' WHERE block = 0", 0); /* refused by trigger */
+	raw_exec(f, "DELETE FROM audit_log_block WHERE block = 1 AND kind = 'case' AND key = 'SND-000004'", 0);
+	assert_int_equal(audit_verify(f->st, &r, &err), 0);
+	assert_int_equal(r.first_bad, 0);
+	raw_exec(f,
+		 "DROP TRIGGER audit_log_block_no_delete; "
+		 "DELETE FROM audit_log_block WHERE block = 1 AND kind = 'case' AND key = 'SND-000004'",
+		 1);
+	assert_int_equal(audit_verify(f->st, &r, &err), 0);
+	assert_int_equal(r.first_bad, 16384);
+	assert_non_null(strstr(r.reason, "browse index of records 16384-32767"));
+	/* one record's offset taken out of a row */
+	raw_exec(f, "DROP TRIGGER audit_log_block_no_update; "
+		 "UPDATE audit_log_block SET ids = substr(ids, 3) WHERE block = 0 AND kind = 'actor' AND key = 'a1'",
+		 1);
+	assert_int_equal(audit_verify(f->st, &r, &err), 0);
+	assert_int_equal(r.first_bad, 1);
+	/* a row for a block that is not complete yet */
+	raw_exec(f, "DELETE FROM audit_log_block; INSERT INTO audit_log_block VALUES (2, 'case', 'SND-1', x'0000')", 1);
+	assert_int_equal(audit_verify(f->st, &r, &err), 0);
+	assert_int_equal(r.first_bad, 1); /* block 0's rows are gone too */
+}
+
+/* A database of schema 7 kept its trail in two per-record indexes:
+ * opening it indexes the complete blocks and drops them, losing nothing. */
+static void an_old_trail_is_indexed_on_upgrade(void **state)
+{
+	struct test_db *f = *state;
+	struct audit_verify_result r;
+	struct sanad_error err;
+	const int64_t last = 16384 + 100;
+	append_pattern(f, 1, last);
+	storage_close(f->st);
+	f->st = NULL;
+	raw_exec(f,
+		 "DROP TABLE audit_log_block; "
+		 "CREATE INDEX audit_log_org ON audit_log(org_code, id); "
+		 "CREATE INDEX audit_log_case ON audit_log(case_ref, id); PRAGMA user_version = 7",
+		 1);
+	assert_int_equal(storage_open(&f->st, f->path, 0, &err), 0);
+	assert_int_equal(storage_schema_version(f->st), storage_schema_latest());
+	assert_int_equal(count_sql(f, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'audit_log_%' AND type = 'index'"), 0);
+	assert_int_equal(count_sql(f, "SELECT count(DISTINCT block) FROM audit_log_block"), 1);
+	assert_int_equal(audit_verify(f->st, &r, &err), 0);
+	assert_int_equal(r.first_bad, 0);
+	assert_int_equal(r.rows, last);
+	browse_matches_pattern(f, (struct audit_query){ .case_ref = "SND-000007" }, last);
+	/* and the next complete block is indexed as it closes */
+	append_pattern(f, last + 1, 2 * 16384 - 1);
+	assert_int_equal(count_sql(f, "SELECT count(DISTINCT block) FROM audit_log_block"), 2);
+	assert_int_equal(audit_verify(f->st, &r, &err), 0);
+	assert_int_equal(r.first_bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +402,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(appends_join_the_callers_transaction, test_db_setup, test_db_teardown),
 		cmocka_unit_test_setup_teardown(bad_records_are_refused, test_db_setup, test_db_teardown),
 		cmocka_unit_test_setup_teardown(list_filters_and_pages, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(browse_across_blocks, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(an_altered_index_row_is_found, test_db_setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(an_old_trail_is_indexed_on_upgrade, test_db_setup, test_db_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
