@@ -2,8 +2,9 @@
  * bench/http_load/hello.c: the bare libmicrohttpd server the load benchmark
  * measures `sanad serve` against.  Same library, same thread model and the
  * same daemon options as src/http/server.c (a pool of worker threads, each
- * over its own epoll set; the same timeout, limits, per-connection memory
- * and strict parsing), but no routing, no authentication, no database and
+ * over its own epoll set, fed by one thread that accepts the connections
+ * and hands them over with MHD_add_connection; the same timeout, limits,
+ * per-connection memory and strict parsing), but no routing, no authentication, no database and
  * no audit: each path answers fixed bytes from memory.
  *
  *   hello PORT THREADS PER_IP_LIMIT PATH=FILE:TYPE ...
@@ -12,11 +13,15 @@
  * gives it sanad's own /app.js and JSON bodies of the same sizes as the
  * API's answers), and 404 elsewhere.  Stops on SIGTERM or SIGINT.
  */
+#include <arpa/inet.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define MAX_PATHS 8
@@ -79,9 +84,28 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
+static struct MHD_Daemon *d;
+static int listen_fd;
+
+/* as src/http/server.c's accept_loop: the pool spreads what it is given */
+static void *accept_loop(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		struct sockaddr_storage peer;
+		socklen_t len = sizeof(peer);
+		int fd = accept(listen_fd, (struct sockaddr *)&peer, &len);
+		if (fd >= 0)
+			MHD_add_connection(d, fd, (struct sockaddr *)&peer, len);
+	}
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
-	struct MHD_Daemon *d;
+	struct sockaddr_in addr;
+	pthread_t acceptor;
+	int on = 1;
 	unsigned port, threads, per_ip;
 	static const char nf[] = "{\"error\":\"not_found\",\"message\":\"no such endpoint\"}\n";
 
@@ -111,8 +135,19 @@ int main(int argc, char **argv)
 	}
 	not_found = MHD_create_response_from_buffer(sizeof(nf) - 1, (void *)nf, MHD_RESPMEM_PERSISTENT);
 	MHD_add_response_header(not_found, "Content-Type", "application/json; charset=utf-8");
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
-			     (uint16_t)port, NULL, NULL, answer, NULL,
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)port);
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (listen_fd < 0 || bind(listen_fd, (struct sockaddr *)&addr, sizeof(addr)) || listen(listen_fd, SOMAXCONN)) {
+		fprintf(stderr, "hello: cannot listen on port %u\n", port);
+		return 1;
+	}
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+				     MHD_USE_NO_LISTEN_SOCKET,
+			     0, NULL, NULL, answer, NULL,
 			     MHD_OPTION_THREAD_POOL_SIZE, threads,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)15,
 			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
@@ -120,8 +155,8 @@ int main(int argc, char **argv)
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 			     MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 			     MHD_OPTION_END);
-	if (!d) {
-		fprintf(stderr, "hello: cannot listen on port %u\n", port);
+	if (!d || pthread_create(&acceptor, NULL, accept_loop, NULL)) {
+		fprintf(stderr, "hello: cannot start the daemon on port %u\n", port);
 		return 1;
 	}
 	printf("hello listening on port %u\n", port);

@@ -47,7 +47,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-cc -O2 -std=c11 -D_DEFAULT_SOURCE -o "$T/hello" "$here/hello.c" -lmicrohttpd
+cc -O2 -std=c11 -D_DEFAULT_SOURCE -pthread -o "$T/hello" "$here/hello.c" -lmicrohttpd
 
 DB=${BENCH_DB:-$T/bench.sanad}
 if [ ! -f "$DB" ]; then

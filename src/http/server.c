@@ -15,23 +15,29 @@
  * resumed by the audit thread once the record is on disk (audit_batch.c),
  * so the records of all waiting connections share one fsync.
  *
+ * Connections are accepted by a thread of ours and handed to the pool
+ * (accept_loop says why).
+ *
  * Shutdown: SIGTERM/SIGINT are blocked in every thread and taken by
- * sigwait in http_serve.  Then: MHD_quiesce_daemon (the listening socket
- * closes; no new connections), wait until every request already received
+ * sigwait in http_serve.  Then: the accepting thread stops and the
+ * listening socket closes (no new connections), wait until every request already received
  * has been answered (in-flight count, bounded by HTTP_DRAIN_SECONDS),
  * stop the audit thread (it commits what is queued and resumes those
  * connections: none may be suspended when the daemon stops),
  * MHD_stop_daemon (idle keep-alive connections close), close the
  * databases.  Responses sent while draining say "Connection: close".
  */
+#define _GNU_SOURCE /* accept4, pipe2: descriptors made close-on-exec at once */
 #include "http/http_internal.h"
 
 #include "stats/stats.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -89,6 +95,11 @@ struct http_server {
 	atomic_int inflight;    /* requests received and not yet answered */
 	atomic_int draining;
 	struct MHD_Daemon *daemon;
+	/* sanad serve: the listening socket, and the thread that accepts on it
+	 * and hands each connection to the daemon (accept_loop) */
+	int listen_fd;
+	int accept_wake[2]; /* a byte written here stops accept_loop */
+	pthread_t acceptor;
 	/* the one statistics engine of the server (issue 5 item 5): every
 	 * statistics request goes through it, so its bitmaps are built once
 	 * and kept current rather than rebuilt per request */
@@ -647,24 +658,131 @@ static void ingest_leftovers(struct storage *st, int at_start, int copier_follow
 		fprintf(stderr, "sanad serve: %s\n", res.warning);
 }
 
+/* Why the server accepts its own connections.  Left to libmicrohttpd,
+ * each worker of the pool accepts for itself on the shared socket, up to
+ * ten at a time, whichever wakes first: a burst of connections (a
+ * reverse proxy's keep-alive pool, or wrk's 64) lands unevenly, and the
+ * split lasts as long as the connections do.  In bench/http_load the four
+ * workers carried 12% to 35% of the requests each, and the connections on
+ * the busiest waited longest: that is the p99.  MHD_add_connection on the
+ * pool spreads connections over the workers by descriptor number (the
+ * lowest free one is reused, so open connections stay spread), and still
+ * applies the per-address and total limits. */
+static void *accept_loop(void *arg)
+{
+	struct http_server *srv = arg;
+	struct pollfd p[2] = { { srv->listen_fd, POLLIN, 0 }, { srv->accept_wake[0], POLLIN, 0 } };
+	int said_full = 0;
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "sanad serve: waiting for connections: %s\n", strerror(errno));
+			return NULL;
+		}
+		if (p[1].revents)
+			return NULL;
+		for (int i = 0; i < 64; i++) {
+			struct sockaddr_storage peer;
+			socklen_t len = sizeof(peer);
+			int fd = accept4(srv->listen_fd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+			if (fd < 0) {
+				if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+					/* out of descriptors: the connection waits in the
+					 * backlog; do not spin on it */
+					struct timespec pause = { 0, 10 * 1000 * 1000 };
+					if (!said_full++)
+						fprintf(stderr, "sanad serve: cannot accept a connection: %s\n",
+							strerror(errno));
+					nanosleep(&pause, NULL);
+				}
+				break;
+			}
+			said_full = 0;
+			/* closes fd itself when it refuses it (over a limit) */
+			MHD_add_connection(srv->daemon, fd, (struct sockaddr *)&peer, len);
+		}
+	}
+}
+
+static int listen_open(struct http_server *srv, const struct http_config *cfg, const struct sockaddr_storage *ss,
+		       socklen_t sslen, struct sanad_error *err)
+{
+	int on = 1;
+	srv->listen_fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (srv->listen_fd < 0)
+		return sanad_error_set(err, SANAD_EIO, "cannot listen on %s: %s", cfg->listen, strerror(errno));
+	setsockopt(srv->listen_fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (ss->ss_family == AF_INET6)
+		setsockopt(srv->listen_fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+	if (bind(srv->listen_fd, (const struct sockaddr *)ss, sslen) || listen(srv->listen_fd, SOMAXCONN)) {
+		int e = errno;
+		close(srv->listen_fd);
+		srv->listen_fd = -1;
+		return sanad_error_set(err, SANAD_EIO, "cannot listen on %s: %s", cfg->listen, strerror(e));
+	}
+	return 0;
+}
+
+static unsigned listen_port(const struct http_server *srv)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	if (getsockname(srv->listen_fd, (struct sockaddr *)&ss, &len))
+		return 0;
+	return ss.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+					: ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+static int acceptor_start(struct http_server *srv, struct sanad_error *err)
+{
+	if (pipe2(srv->accept_wake, O_CLOEXEC))
+		return sanad_error_set(err, SANAD_EIO, "cannot start accepting connections: %s", strerror(errno));
+	if (pthread_create(&srv->acceptor, NULL, accept_loop, srv)) {
+		close(srv->accept_wake[0]);
+		close(srv->accept_wake[1]);
+		return sanad_error_set(err, SANAD_EIO, "cannot start accepting connections: no thread");
+	}
+	return 0;
+}
+
+/* No connection is accepted after this returns: the socket is closed, so
+ * new ones fail at once instead of waiting in the backlog. */
+static void acceptor_stop(struct http_server *srv)
+{
+	ssize_t w;
+	do
+		w = write(srv->accept_wake[1], "", 1);
+	while (w < 0 && errno == EINTR);
+	pthread_join(srv->acceptor, NULL);
+	close(srv->accept_wake[0]);
+	close(srv->accept_wake[1]);
+	close(srv->listen_fd);
+	srv->listen_fd = -1;
+}
+
 int http_serve(const struct http_config *cfg, struct sanad_error *err)
 {
 	struct http_server *srv;
 	struct sockaddr_storage ss;
-	socklen_t sslen;
+	socklen_t sslen = 0;
 	sigset_t stop, old;
-	const union MHD_DaemonInfo *info;
 	struct timespec deadline;
 	int v6 = 0, sig = 0, rc;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-			 MHD_ALLOW_SUSPEND_RESUME;
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
 
 	if ((rc = parse_listen(cfg->listen, &ss, &sslen, &v6, err)))
 		return rc;
-	if (v6)
-		flags |= MHD_USE_IPv6;
 	if ((rc = http_server_open(&srv, cfg, err)))
 		return rc;
+	/* before the audit trail is touched: a port in use is the commonest
+	 * reason not to start */
+	if ((rc = listen_open(srv, cfg, &ss, sslen, err))) {
+		http_server_close(srv);
+		return rc;
+	}
 
 	/* block the stop signals before any thread starts, so all inherit the
 	 * mask and only sigwait below receives them */
@@ -687,6 +805,7 @@ int http_serve(const struct http_config *cfg, struct sanad_error *err)
 					     cfg->audit_copy_ms, err);
 	}
 	if (rc) {
+		close(srv->listen_fd);
 		http_server_close(srv); /* closes audit_st and checkpoint_st */
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return rc;
@@ -695,7 +814,6 @@ int http_serve(const struct http_config *cfg, struct sanad_error *err)
 	srv->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, srv,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, so that it logs everything */
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->cfg.threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_limit,
@@ -705,29 +823,26 @@ int http_serve(const struct http_config *cfg, struct sanad_error *err)
 		MHD_OPTION_URI_LOG_CALLBACK, on_request_line, srv,
 		MHD_OPTION_NOTIFY_COMPLETED, on_complete, srv,
 		MHD_OPTION_END);
-	if (!srv->daemon) {
-		rc = sanad_error_set(err, SANAD_EIO, "cannot listen on %s: %s", cfg->listen,
-				     errno ? strerror(errno) : "the address is in use or not local");
-		http_server_close(srv);
+	if (!srv->daemon || (rc = acceptor_start(srv, err))) {
+		if (!srv->daemon)
+			rc = sanad_error_set(err, SANAD_EIO, "cannot start the HTTP server on %s: %s", cfg->listen,
+					     errno ? strerror(errno) : "libmicrohttpd refused its options");
+		else
+			MHD_stop_daemon(srv->daemon);
+		srv->daemon = NULL;
+		close(srv->listen_fd);
+		http_server_close(srv); /* stops the audit writer */
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return rc;
 	}
-	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	printf("sanad serve: listening on %s (port %u), database %s\n", cfg->listen,
-	       info ? (unsigned)info->port : 0u, cfg->db_path);
+	printf("sanad serve: listening on %s (port %u), database %s\n", cfg->listen, listen_port(srv), cfg->db_path);
 	fflush(stdout);
 
 	do
 		rc = sigwait(&stop, &sig);
 	while (rc == EINTR);
 
-	{
-		/* the listening socket is ours once quiesced: closing it makes
-		 * new connections fail at once instead of waiting in the backlog */
-		MHD_socket listener = MHD_quiesce_daemon(srv->daemon);
-		if (listener != MHD_INVALID_SOCKET)
-			close(listener);
-	}
+	acceptor_stop(srv);
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += HTTP_DRAIN_SECONDS;
 	pthread_mutex_lock(&srv->lock);
