@@ -152,7 +152,7 @@ int main(int argc, char **argv)
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)15,
 			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
 			     MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 			     MHD_OPTION_END);
 	if (!d || pthread_create(&acceptor, NULL, accept_loop, NULL)) {
