@@ -103,6 +103,8 @@ struct crypto_hasher {
 };
 void crypto_hasher_init(struct crypto_hasher *h);
 void crypto_hasher_add(struct crypto_hasher *h, const void *data, size_t len);
+/* The digest as 64 hex digits + NUL; not in constant time: for digests of
+ * data that is not secret. */
 void crypto_hasher_final_hex(struct crypto_hasher *h, char out[CRYPTO_HASH_HEX]);
 
 /* ---- passwords ---- */

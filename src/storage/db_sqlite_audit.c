@@ -134,11 +134,32 @@ static uint64_t key_hash(int kind, const char *k)
 	return h;
 }
 
+/* Twice as many slots: a block's keys are usually few (the same cases
+ * read again and again), so the table starts small and grows. */
+static void block_rows_grow(struct block_rows *b)
+{
+	struct block_key *old = b->slots;
+	size_t n = b->nslots;
+	b->nslots = n ? 2 * n : 256;
+	b->slots = xcalloc(b->nslots, sizeof(*b->slots));
+	for (size_t i = 0; i < n; i++)
+		if (old[i].key) {
+			size_t j = old[i].hash & (b->nslots - 1);
+			while (b->slots[j].key)
+				j = (j + 1) & (b->nslots - 1);
+			b->slots[j] = old[i];
+		}
+	free(old);
+}
+
 static void block_rows_add(struct block_rows *b, int kind, const char *key, int64_t id)
 {
 	uint64_t h = key_hash(kind, key);
-	size_t i = h & (b->nslots - 1);
+	size_t i;
 	struct block_key *e;
+	if (2 * (b->used + 1) > b->nslots)
+		block_rows_grow(b);
+	i = h & (b->nslots - 1);
 	while ((e = &b->slots[i])->key && !(e->hash == h && e->kind == kind && !strcmp(e->key, key)))
 		i = (i + 1) & (b->nslots - 1);
 	if (!e->key) {
@@ -174,8 +195,7 @@ static int block_rows_make(struct storage *st, int64_t block, struct block_rows 
 	sqlite3_stmt *s;
 	int rc;
 	memset(b, 0, sizeof(*b));
-	b->nslots = 4 * AUDIT_BLOCK_SIZE; /* three keys a record at most: never over 3/4 full */
-	b->slots = xcalloc(b->nslots, sizeof(*b->slots));
+	block_rows_grow(b);
 	if (sqlite3_prepare_v2(st->db, "SELECT id, actor, case_ref, org_code FROM audit_log WHERE id >= ?1 AND id < ?2",
 			       -1, &s, NULL) != SQLITE_OK)
 		return storage_sql_error(st, err, "indexing the audit trail");
