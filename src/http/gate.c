@@ -101,8 +101,8 @@ static int route_matches(const struct http_route *r, int i, const struct http_re
 				c->param[np] = req->segments[seg];
 			}
 			np++;
-		} else if (memcmp(req->segments[seg], sg->text, sg->len) || req->segments[seg][sg->len]) {
-			return 0;
+		} else if (strncmp(req->segments[seg], sg->text, sg->len) || req->segments[seg][sg->len]) {
+			return 0; /* strncmp: the segment may be shorter than the literal */
 		}
 	}
 	if (c)
