@@ -216,6 +216,16 @@ static void pattern_key(int64_t id, int kind, char *buf, size_t size, const char
 		*out = NULL;
 }
 
+static int pattern_matches(const struct audit_query *q, int64_t id)
+{
+	char b[3][32];
+	const char *k[3];
+	for (int j = 0; j < 3; j++)
+		pattern_key(id, j, b[j], sizeof(b[j]), &k[j]);
+	return (!q->actor || !strcmp(q->actor, k[0])) && (!q->org_code || (k[1] && !strcmp(q->org_code, k[1]))) &&
+	       (!q->case_ref || (k[2] && !strcmp(q->case_ref, k[2])));
+}
+
 static void append_pattern(struct test_db *f, int64_t from, int64_t to)
 {
 	struct audit_chain chain = AUDIT_CHAIN_INIT;
@@ -246,16 +256,8 @@ static void browse_matches_pattern(struct test_db *f, struct audit_query q, int6
 		assert_int_equal(audit_list(f->st, &q, &rows, &n, &err), 0);
 		for (size_t i = 0; i < n; i++) {
 			/* the next matching id below the one before */
-			for (expect--; expect > 0; expect--) {
-				char b[3][32];
-				const char *k[3];
-				for (int j = 0; j < 3; j++)
-					pattern_key(expect, j, b[j], sizeof(b[j]), &k[j]);
-				if ((!q.actor || !strcmp(q.actor, k[0])) &&
-				    (!q.org_code || (k[1] && !strcmp(q.org_code, k[1]))) &&
-				    (!q.case_ref || (k[2] && !strcmp(q.case_ref, k[2]))))
-					break;
-			}
+			for (expect--; expect > 0 && !pattern_matches(&q, expect); expect--)
+				;
 			assert_int_equal(rows[i].id, expect);
 			seen++;
 		}
@@ -267,14 +269,8 @@ static void browse_matches_pattern(struct test_db *f, struct audit_query q, int6
 		q.before_id = expect;
 	}
 	/* nothing matching was left below the last row returned */
-	for (expect--; expect > 0; expect--) {
-		char b[3][32];
-		const char *k[3];
-		for (int j = 0; j < 3; j++)
-			pattern_key(expect, j, b[j], sizeof(b[j]), &k[j]);
-		assert_false((!q.actor || !strcmp(q.actor, k[0])) && (!q.org_code || (k[1] && !strcmp(q.org_code, k[1]))) &&
-			     (!q.case_ref || (k[2] && !strcmp(q.case_ref, k[2]))));
-	}
+	for (expect--; expect > 0; expect--)
+		assert_false(pattern_matches(&q, expect));
 	assert_true(seen > 0);
 }
 
