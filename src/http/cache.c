@@ -143,6 +143,8 @@ static void entry_free(struct entry *e)
 	if (e->kind == ENTRY_CASE) {
 		case_record_release(&e->c.record);
 		free(e->c.body);
+		free(e->c.answer[0]);
+		free(e->c.answer[1]);
 	} else {
 		auth_user_release(&e->user);
 		free(e->csrf);
@@ -474,6 +476,48 @@ const char *http_cached_case_body(struct http_cache *k, const struct http_cached
 	*len = e->c.body_len;
 	pthread_mutex_unlock(&sh->lock);
 	return body;
+}
+
+const char *http_cached_case_answer(struct http_cache *k, const struct http_cached_case *c, int which, size_t *len)
+{
+	struct entry *e;
+	struct shard *sh;
+	const char *text;
+	if (!k || !c || which < 0 || which > 1)
+		return NULL;
+	e = entry_locked(k, c, &sh);
+	text = e->c.answer[which];
+	*len = e->c.answer_len[which];
+	pthread_mutex_unlock(&sh->lock);
+	return text;
+}
+
+void http_cache_case_set_answer(struct http_cache *k, const struct http_cached_case *c, int which, const char *text,
+				size_t len)
+{
+	struct entry *e;
+	struct shard *sh;
+	if (!k || !c || which < 0 || which > 1)
+		return;
+	e = entry_locked(k, c, &sh);
+	/* set once, like the body: a holder may be sending the first */
+	if (!e->c.answer[which]) {
+		e->c.answer[which] = xmalloc(len);
+		memcpy(e->c.answer[which], text, len);
+		e->c.answer_len[which] = len;
+	}
+	pthread_mutex_unlock(&sh->lock);
+}
+
+void http_cache_case_hold(struct http_cache *k, const struct http_cached_case *c)
+{
+	struct entry *e;
+	struct shard *sh;
+	if (!k || !c)
+		return;
+	e = entry_locked(k, c, &sh);
+	e->refs++;
+	pthread_mutex_unlock(&sh->lock);
 }
 
 void http_cache_case_drop(struct http_cache *k, const struct http_cached_case *c)

@@ -178,6 +178,10 @@ struct http_response {
 	struct strbuf body;          /* the body, unless static_body is set */
 	const unsigned char *static_body; /* embedded data, not freed */
 	size_t static_len;
+	/* static_body borrowed from someone who must be told when it is no
+	 * longer needed (a cached answer: http_response_json_borrowed) */
+	void (*static_release)(void *ctx);
+	void *static_ctx;
 	struct {
 		const char *name, *value;
 		unsigned char owned;  /* bit 1: name is ours to free, bit 2: value is */
@@ -187,6 +191,13 @@ struct http_response {
 };
 
 void http_response_init(struct http_response *resp);
+/* Answer status with JSON text that someone else keeps (with its final
+ * newline, escaped as http_response_json does): not copied; release(ctx)
+ * is called once the answer has been sent or dropped. */
+void http_response_json_borrowed(struct http_response *resp, int status, const char *text, size_t len,
+				 void (*release)(void *ctx), void *ctx);
+/* The body, wherever it is kept (tests, the log). */
+const char *http_response_body(const struct http_response *resp, size_t *len);
 void http_response_release(struct http_response *resp);
 /* Add a response header (both copied). */
 void http_response_header(struct http_response *resp, const char *name, const char *value);

@@ -228,6 +228,10 @@ struct http_cached_case {
 	char *body;                   /* the full-access "case" JSON (escaped as
 	                               * http_response_json does), or NULL */
 	size_t body_len;
+	/* the whole answer to GET /cases/{ref} with full access, read-only [0]
+	 * and with the right to change [1] (they differ in "access"), or NULL */
+	char *answer[2];
+	size_t answer_len[2];
 	char version[33];             /* case_version of body */
 	int64_t updated_at;           /* storage_case_stamp's, read before record */
 	int64_t read_at;              /* Unix seconds, taken before that stamp */
@@ -264,6 +268,14 @@ void http_cache_case_set_body(struct http_cache *k, const struct http_cached_cas
 			      size_t len, const char *version);
 /* c's body (stable once set) or NULL. */
 const char *http_cached_case_body(struct http_cache *k, const struct http_cached_case *c, size_t *len);
+/* The whole answer kept for access kind which (0 read, 1 write), or NULL;
+ * set once, then it stays while c is taken. */
+const char *http_cached_case_answer(struct http_cache *k, const struct http_cached_case *c, int which, size_t *len);
+void http_cache_case_set_answer(struct http_cache *k, const struct http_cached_case *c, int which, const char *text,
+				size_t len);
+/* Another reference to c, given back with http_cache_case_drop: what an
+ * answer sent from the cache holds until it has been sent. */
+void http_cache_case_hold(struct http_cache *k, const struct http_cached_case *c);
 void http_cache_case_drop(struct http_cache *k, const struct http_cached_case *c);
 /* The server's cache (NULL: none, or srv NULL). */
 struct http_cache *http_server_cache(struct http_server *srv);

@@ -23,12 +23,32 @@ static void header_free(struct http_response *resp, int i)
 		free((char *)resp->headers[i].value);
 }
 
+/* A borrowed body is given back at once when the answer changes. */
+static void borrowed_release(struct http_response *resp)
+{
+	if (resp->static_release)
+		resp->static_release(resp->static_ctx);
+	resp->static_release = NULL;
+	resp->static_ctx = NULL;
+}
+
 void http_response_release(struct http_response *resp)
 {
 	for (int i = 0; i < resp->nheaders; i++)
 		header_free(resp, i);
 	strbuf_release(&resp->body);
+	borrowed_release(resp);
 	memset(resp, 0, sizeof(*resp));
+}
+
+const char *http_response_body(const struct http_response *resp, size_t *len)
+{
+	if (resp->static_body) {
+		*len = resp->static_len;
+		return (const char *)resp->static_body;
+	}
+	*len = resp->body.len;
+	return resp->body.buf ? resp->body.buf : "";
 }
 
 /* name: value, replacing an earlier value of name; owned says which of
@@ -77,9 +97,21 @@ static void json_answer(struct http_response *resp, int status)
 {
 	resp->status = status;
 	resp->content_type = "application/json; charset=utf-8";
+	borrowed_release(resp);
 	resp->static_body = NULL;
 	resp->static_len = 0;
 	resp->is_api = 1;
+}
+
+void http_response_json_borrowed(struct http_response *resp, int status, const char *text, size_t len,
+				 void (*release)(void *ctx), void *ctx)
+{
+	json_answer(resp, status);
+	strbuf_reset(&resp->body);
+	resp->static_body = (const unsigned char *)text;
+	resp->static_len = len;
+	resp->static_release = release;
+	resp->static_ctx = ctx;
 }
 
 void http_response_json(struct http_response *resp, int status, json_t *json)

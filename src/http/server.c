@@ -344,7 +344,14 @@ static enum MHD_Result queue(struct exchange *ex, struct MHD_Connection *conn, s
 	enum MHD_Result ok;
 	int draining;
 
-	if (resp->static_body)
+	if (resp->static_body && resp->static_release) {
+		/* a cached answer: libmicrohttpd sends it from the cache and says
+		 * when it is done with it */
+		r = MHD_create_response_from_buffer_with_free_callback_cls(
+			resp->static_len, (void *)resp->static_body, resp->static_release, resp->static_ctx);
+		if (r)
+			resp->static_release = NULL; /* now libmicrohttpd's to call */
+	} else if (resp->static_body)
 		r = MHD_create_response_from_buffer(resp->static_len, (void *)resp->static_body,
 						    MHD_RESPMEM_PERSISTENT);
 	else if (resp->body.len) { /* the buffer goes to libmicrohttpd, which frees it */

@@ -112,7 +112,9 @@ static int call_full(const char *method, const char *target, const char *token, 
 	status = resp.status;
 	if (out) {
 		json_error_t jerr;
-		*out = resp.body.len ? json_loadb(resp.body.buf, resp.body.len, 0, &jerr) : NULL;
+		size_t len;
+		const char *text = http_response_body(&resp, &len);
+		*out = len ? json_loadb(text, len, 0, &jerr) : NULL;
 	}
 	if (resp_out)
 		*resp_out = resp;
@@ -512,9 +514,12 @@ static char *body_of(const char *method, const char *target, const char *token, 
 		     char etag[64])
 {
 	struct http_response resp;
+	const char *body_text;
 	char *text;
+	size_t len;
 	*status = call_full(method, target, token, body, NULL, NULL, &resp);
-	text = xstrndup(resp.body.buf ? resp.body.buf : "", resp.body.len);
+	body_text = http_response_body(&resp, &len);
+	text = xstrndup(body_text, len);
 	snprintf(etag, 64, "%s", http_response_header_get(&resp, "ETag") ? http_response_header_get(&resp, "ETag") : "");
 	http_response_release(&resp);
 	return text;
@@ -546,6 +551,23 @@ static void test_remembered_case_reads_are_identical_and_audited(void **state)
 	assert_string_equal(etag1, etag3);
 	assert_non_null(strstr(first, "\\u003cb\\u003eNoor")); /* escaped as every answer is */
 	assert_int_equal(audit_count(ref, AUDIT_VIEW, "cw"), 3);
+	{
+		/* another caller of the same case is kept its own answer: the
+		 * access named in it is theirs, as in a fresh read */
+		char *sup1, *sup2, *sup_fresh, e1[64], e2[64], e3[64];
+		sup1 = body_of("GET", target, F->token_sup, NULL, &status, e1);
+		assert_int_equal(status, 200);
+		sup2 = body_of("GET", target, F->token_sup, NULL, &status, e2);
+		use_srv = uncached;
+		sup_fresh = body_of("GET", target, F->token_sup, NULL, &status, e3);
+		use_srv = NULL;
+		assert_string_equal(sup1, sup_fresh);
+		assert_string_equal(sup2, sup_fresh);
+		assert_string_equal(e1, e3);
+		free(sup1);
+		free(sup2);
+		free(sup_fresh);
+	}
 	http_server_close(uncached);
 	free(first);
 	free(second);
