@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,23 @@ static inline char *test_temp_path(const char *suffix)
 	char *p = malloc(4096);
 	snprintf(p, 4096, "%s/sanad-test-%d-%d%s", dir, (int)getpid(), counter++, suffix);
 	return p;
+}
+
+/* The first column of the first row of sql, read on a connection of its
+ * own to the database at path (what a test checks behind the storage
+ * module's back); -1 when there is no row. */
+static inline int64_t test_sql_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int64_t v = -1;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
 }
 
 static inline void test_remove_db(const char *path)

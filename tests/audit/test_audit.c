@@ -274,20 +274,6 @@ static void browse_matches_pattern(struct test_db *f, struct audit_query q, int6
 	assert_true(seen > 0);
 }
 
-static int64_t count_sql(struct test_db *f, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	int64_t n = -1;
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return n;
-}
-
 /* The browse reads complete blocks of 16,384 records through their index
  * rows and the unfinished block itself: every filter, paged, must give
  * exactly the matching records across both. */
@@ -298,13 +284,13 @@ static void browse_across_blocks(void **state)
 	struct sanad_error err;
 	const int64_t last = 2 * 16384 + 5000;
 	append_pattern(f, 1, 16382); /* one short of the first block (ids 1-16383) */
-	assert_int_equal(count_sql(f, "SELECT count(*) FROM audit_log_block"), 0);
+	assert_int_equal(test_sql_int(f->path, "SELECT count(*) FROM audit_log_block"), 0);
 	append_pattern(f, 16383, last);
 	/* blocks 0 (ids 1-16383) and 1 are indexed, the rest is not */
-	assert_int_equal(count_sql(f, "SELECT count(DISTINCT block) FROM audit_log_block"), 2);
-	assert_int_equal(count_sql(f, "SELECT max(block) FROM audit_log_block"), 1);
+	assert_int_equal(test_sql_int(f->path, "SELECT count(DISTINCT block) FROM audit_log_block"), 2);
+	assert_int_equal(test_sql_int(f->path, "SELECT max(block) FROM audit_log_block"), 1);
 	/* each block: 5 actors, 3 organisations, 11 cases */
-	assert_int_equal(count_sql(f, "SELECT count(*) FROM audit_log_block WHERE block = 1"), 5 + 3 + 11);
+	assert_int_equal(test_sql_int(f->path, "SELECT count(*) FROM audit_log_block WHERE block = 1"), 5 + 3 + 11);
 	browse_matches_pattern(f, (struct audit_query){ .case_ref = "SND-000004" }, last);
 	browse_matches_pattern(f, (struct audit_query){ .org_code = "o2" }, last);
 	browse_matches_pattern(f, (struct audit_query){ .actor = "a3", .org_code = "o1" }, last);
@@ -373,15 +359,16 @@ static void an_old_trail_is_indexed_on_upgrade(void **state)
 		 1);
 	assert_int_equal(storage_open(&f->st, f->path, 0, &err), 0);
 	assert_int_equal(storage_schema_version(f->st), storage_schema_latest());
-	assert_int_equal(count_sql(f, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'audit_log_%' AND type = 'index'"), 0);
-	assert_int_equal(count_sql(f, "SELECT count(DISTINCT block) FROM audit_log_block"), 1);
+	assert_int_equal(
+		test_sql_int(f->path, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'audit_log_%' AND type = 'index'"), 0);
+	assert_int_equal(test_sql_int(f->path, "SELECT count(DISTINCT block) FROM audit_log_block"), 1);
 	assert_int_equal(audit_verify(f->st, &r, &err), 0);
 	assert_int_equal(r.first_bad, 0);
 	assert_int_equal(r.rows, last);
 	browse_matches_pattern(f, (struct audit_query){ .case_ref = "SND-000007" }, last);
 	/* and the next complete block is indexed as it closes */
 	append_pattern(f, last + 1, 2 * 16384 - 1);
-	assert_int_equal(count_sql(f, "SELECT count(DISTINCT block) FROM audit_log_block"), 2);
+	assert_int_equal(test_sql_int(f->path, "SELECT count(DISTINCT block) FROM audit_log_block"), 2);
 	assert_int_equal(audit_verify(f->st, &r, &err), 0);
 	assert_int_equal(r.first_bad, 0);
 }

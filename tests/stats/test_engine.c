@@ -226,20 +226,6 @@ static void sql(struct fixture *f, const char *q)
 	sqlite3_close(db);
 }
 
-static int64_t sql_int(struct fixture *f, const char *q)
-{
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	int64_t v = -1;
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return v;
-}
-
 static void reopen(struct fixture *f)
 {
 	struct sanad_error err = { 0 };
@@ -755,15 +741,15 @@ static void saved_bitmaps_are_used(void **state)
 	check_query(f, e, &q, pool_default);
 	stats_engine_close(e);
 	/* built from a scan, so saved: a row per value and the state */
-	assert_true(sql_int(f, "SELECT count(*) FROM stats_bitmap WHERE dim = 'sex'") >= 3);
-	seq_saved = sql_int(f, "SELECT seq FROM stats_bitmap_state WHERE dim = 'sex'");
+	assert_true(test_sql_int(f->path, "SELECT count(*) FROM stats_bitmap WHERE dim = 'sex'") >= 3);
+	seq_saved = test_sql_int(f->path, "SELECT seq FROM stats_bitmap_state WHERE dim = 'sex'");
 	assert_true(seq_saved >= 0);
-	assert_int_equal(sql_int(f, "SELECT mark FROM stats_mark"),
-			 sql_int(f, "SELECT max(id) FROM cases"));
+	assert_int_equal(test_sql_int(f->path, "SELECT mark FROM stats_mark"),
+			 test_sql_int(f->path, "SELECT max(id) FROM cases"));
 	/* a change logged after the save ... */
 	f->m[11].sex = f->m[11].sex && !strcmp(f->m[11].sex, "Female") ? "Male" : "Female";
 	update_model(f, &f->m[11]);
-	assert_true(sql_int(f, "SELECT max(seq) FROM stats_change") > seq_saved);
+	assert_true(test_sql_int(f->path, "SELECT max(seq) FROM stats_change") > seq_saved);
 	/* ... and a saved value no scan could produce: a new engine that shows
 	 * it loaded the saved bitmaps instead of scanning */
 	sql(f, "INSERT INTO stats_bitmap (dim, code, bitmap) SELECT dim, 'Zzz', bitmap FROM stats_bitmap "
