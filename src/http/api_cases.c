@@ -319,13 +319,12 @@ static int cached_answer_reply(struct http_ctx *c, int which)
 {
 	struct held_answer *h;
 	size_t len;
-	const char *text = http_cached_case_answer(c->cache, c->cached, which, &len);
+	const char *text = http_cache_case_answer_hold(c->cache, c->cached, which, &len);
 	if (!text)
 		return 0;
 	h = xmalloc(sizeof(*h));
 	h->cache = c->cache;
 	h->cached = c->cached;
-	http_cache_case_hold(c->cache, c->cached);
 	http_response_json_borrowed(c->resp, 200, text, len, held_answer_release, h);
 	etag_header(c, c->cached->version);
 	return 1;

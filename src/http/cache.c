@@ -478,7 +478,8 @@ const char *http_cached_case_body(struct http_cache *k, const struct http_cached
 	return body;
 }
 
-const char *http_cached_case_answer(struct http_cache *k, const struct http_cached_case *c, int which, size_t *len)
+const char *http_cache_case_answer_hold(struct http_cache *k, const struct http_cached_case *c, int which,
+					size_t *len)
 {
 	struct entry *e;
 	struct shard *sh;
@@ -488,6 +489,8 @@ const char *http_cached_case_answer(struct http_cache *k, const struct http_cach
 	e = entry_locked(k, c, &sh);
 	text = e->c.answer[which];
 	*len = e->c.answer_len[which];
+	if (text)
+		e->refs++; /* under the same lock: one acquisition per read */
 	pthread_mutex_unlock(&sh->lock);
 	return text;
 }
@@ -506,17 +509,6 @@ void http_cache_case_set_answer(struct http_cache *k, const struct http_cached_c
 		memcpy(e->c.answer[which], text, len);
 		e->c.answer_len[which] = len;
 	}
-	pthread_mutex_unlock(&sh->lock);
-}
-
-void http_cache_case_hold(struct http_cache *k, const struct http_cached_case *c)
-{
-	struct entry *e;
-	struct shard *sh;
-	if (!k || !c)
-		return;
-	e = entry_locked(k, c, &sh);
-	e->refs++;
 	pthread_mutex_unlock(&sh->lock);
 }
 

@@ -268,14 +268,15 @@ void http_cache_case_set_body(struct http_cache *k, const struct http_cached_cas
 			      size_t len, const char *version);
 /* c's body (stable once set) or NULL. */
 const char *http_cached_case_body(struct http_cache *k, const struct http_cached_case *c, size_t *len);
-/* The whole answer kept for access kind which (0 read, 1 write), or NULL;
- * set once, then it stays while c is taken. */
-const char *http_cached_case_answer(struct http_cache *k, const struct http_cached_case *c, int which, size_t *len);
+/* The whole answer kept for access kind which (0 read, 1 write), or NULL.
+ * When there is one, c has one more reference, which the caller gives back
+ * with http_cache_case_drop once the answer has been sent: the answer
+ * stays while c is referenced. */
+const char *http_cache_case_answer_hold(struct http_cache *k, const struct http_cached_case *c, int which,
+					size_t *len);
+/* Set once: a later caller keeps the first. */
 void http_cache_case_set_answer(struct http_cache *k, const struct http_cached_case *c, int which, const char *text,
 				size_t len);
-/* Another reference to c, given back with http_cache_case_drop: what an
- * answer sent from the cache holds until it has been sent. */
-void http_cache_case_hold(struct http_cache *k, const struct http_cached_case *c);
 void http_cache_case_drop(struct http_cache *k, const struct http_cached_case *c);
 /* The server's cache (NULL: none, or srv NULL). */
 struct http_cache *http_server_cache(struct http_server *srv);

@@ -213,13 +213,15 @@ static int block_rows_make(struct storage *st, int64_t block, struct block_rows 
 	if (rc != SQLITE_DONE)
 		return storage_sql_error(st, err, "indexing the audit trail");
 	/* pack the used slots to the front, then order them */
-	for (size_t i = 0, j = 0; i < b->nslots; i++)
-		if (b->slots[i].key && i != j) {
-			b->slots[j++] = b->slots[i];
+	for (size_t i = 0, j = 0; i < b->nslots; i++) {
+		if (!b->slots[i].key)
+			continue;
+		if (i != j) {
+			b->slots[j] = b->slots[i];
 			memset(&b->slots[i], 0, sizeof(b->slots[i]));
-		} else if (b->slots[i].key) {
-			j++;
 		}
+		j++;
+	}
 	qsort(b->slots, b->used, sizeof(*b->slots), block_key_cmp);
 	return 0;
 }
