@@ -79,6 +79,8 @@ int field_normalise(const struct field_def *f, const char *in, char **out,
 
 struct record {
 	char **value; /* [group->nfields], each NULL or canonical text */
+	size_t flat;  /* case_record_flatten: value is one block of this many bytes
+	               * holding the texts too; 0: each text is its own allocation */
 };
 
 struct record_list {
@@ -108,6 +110,15 @@ int record_set(struct record *rec, enum group_id g, int i, const char *value,
 	       struct sanad_error *err);
 /* Deep copy. */
 void case_record_copy(struct case_record *dst, const struct case_record *src);
+/* Move the case's own values (not its repeating parts) into one allocation
+ * with their array, so that a record handed to another thread is read
+ * there as one stretch of memory and freed with one call (the importer's
+ * writer; bench/README.md).  A value set afterwards is its own allocation
+ * as usual: case_record_release frees the texts outside the block and then
+ * the block.  Code that replaces a value of a flat record must not free a
+ * text inside the block: only the importer and the storage insert path,
+ * which never do, see flat records. */
+void case_record_flatten(struct case_record *c);
 
 /* Fill what follows from other fields and is missing: sex from gender, age at
  * identification from the birth date, age band and majority from the age,

@@ -170,6 +170,12 @@ int field_normalise(const struct field_def *f, const char *raw, char **out, stru
 static void record_alloc(struct record *r, enum group_id g)
 {
 	r->value = xcalloc((size_t)domain_group(g)->nfields, sizeof(char *));
+	r->flat = 0;
+}
+
+static int in_flat_block(const struct record *r, const char *v)
+{
+	return r->flat && v >= (const char *)r->value && v < (const char *)r->value + r->flat;
 }
 
 static void record_release(struct record *r, enum group_id g)
@@ -177,9 +183,40 @@ static void record_release(struct record *r, enum group_id g)
 	if (!r->value)
 		return;
 	for (int i = 0, n = domain_group(g)->nfields; i < n; i++)
-		free(r->value[i]);
+		if (r->value[i] && !in_flat_block(r, r->value[i]))
+			free(r->value[i]);
 	free(r->value);
 	r->value = NULL;
+	r->flat = 0;
+}
+
+void case_record_flatten(struct case_record *c)
+{
+	int n = domain_group(GROUP_CASE)->nfields;
+	struct record *r = &c->main;
+	size_t bytes = (size_t)n * sizeof(char *), len[256];
+	char **block, *p;
+
+	if (r->flat || n > 256)
+		return;
+	for (int i = 0; i < n; i++)
+		if (r->value[i])
+			bytes += (len[i] = strlen(r->value[i])) + 1;
+	block = xmalloc(bytes);
+	p = (char *)(block + n);
+	for (int i = 0; i < n; i++) {
+		if (!r->value[i]) {
+			block[i] = NULL;
+			continue;
+		}
+		memcpy(p, r->value[i], len[i] + 1);
+		block[i] = p;
+		p += len[i] + 1;
+		free(r->value[i]);
+	}
+	free(r->value);
+	r->value = block;
+	r->flat = bytes;
 }
 
 void case_record_init(struct case_record *c)
@@ -249,7 +286,8 @@ int record_set(struct record *rec, enum group_id g, int i, const char *value, st
 	int rc = field_normalise(&domain_group(g)->fields[i], value, &canon, err);
 	if (rc)
 		return rc;
-	free(rec->value[i]);
+	if (!in_flat_block(rec, rec->value[i]))
+		free(rec->value[i]);
 	rec->value[i] = canon;
 	return 0;
 }

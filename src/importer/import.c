@@ -471,6 +471,16 @@ static void item_release(struct import_item *it)
 	free(it->raw);
 }
 
+/* The reader is done with an item the writer handled: a case written goes
+ * to the caller's hook before its record is freed. */
+static void item_finish(struct import_sink *s, struct import_item *it)
+{
+	const struct import_hooks *h = s->opt->hooks;
+	if (h && h->written && it->kind == ITEM_RECORD && it->rec.id > 0)
+		h->written(h->ctx, &it->rec);
+	item_release(it);
+}
+
 static struct item_batch *batch_new(int cap)
 {
 	struct item_batch *b = xcalloc(1, sizeof(*b));
@@ -491,7 +501,7 @@ static void give_back(struct import_sink *s, struct item_batch *b)
 static void retire(struct import_sink *s, struct import_item *it)
 {
 	if (!s->queue) {
-		item_release(it);
+		item_finish(s, it);
 		return;
 	}
 	if (!s->dead)
@@ -660,7 +670,7 @@ static void reclaim(struct import_sink *s)
 	while (b) {
 		struct item_batch *next = b->next;
 		for (int i = 0; i < b->n; i++)
-			item_release(&b->items[i]);
+			item_finish(s, &b->items[i]);
 		b->n = 0;
 		if (s->nspare < 2 * IMPORT_QUEUE_BATCHES) {
 			b->next = s->spare;
@@ -928,6 +938,8 @@ int import_sink_accept(struct import_sink *s, long row, struct case_record *rec,
 		return reader_stopped(s);
 	}
 	it = new_item(s, &local, ITEM_RECORD, row);
+	if (s->queue)
+		case_record_flatten(rec); /* read by the writer as one stretch of memory */
 	it->rec = *rec; /* the item takes the record's contents */
 	memset(rec, 0, sizeof(*rec));
 	it->raw = raw_record(s);
@@ -1084,9 +1096,11 @@ static int import_run(struct storage *st, FILE *const *in, const char *const *na
 	if ((rc = resolve_default_org(&sink, err)))
 		goto out;
 	if (st) {
-		if ((rc = storage_begin_bulk(st, err)))
+		if ((rc = storage_begin_bulk(st, opt->alone, err)))
 			goto out;
 		begun = 1;
+		if (opt->hooks && opt->hooks->begun)
+			opt->hooks->begun(opt->hooks->ctx, st);
 	}
 	if (opt->skip_invalid && opt->rejects)
 		fputs("file,row,column,value,reason,record\n", opt->rejects);
@@ -1114,6 +1128,8 @@ static int import_run(struct storage *st, FILE *const *in, const char *const *na
 			sanad_error_prefix(err, "nothing was imported: ");
 		goto out;
 	}
+	if (begun && opt->hooks && opt->hooks->committing)
+		opt->hooks->committing(opt->hooks->ctx, st);
 	if (begun && (rc = storage_commit(st, err))) {
 		storage_rollback(st);
 		sanad_error_prefix(err, "nothing was imported: ");

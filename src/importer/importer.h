@@ -31,6 +31,23 @@ struct import_options {
 	long max_reported;         /* stop listing problems after this many (0: 100) */
 	int quiet;                 /* leave warnings off the report (they are still counted) */
 	int dry_run;               /* check everything, write nothing (see import_stream) */
+	int alone;                 /* the caller expects to have the database to itself: use
+	                            * storage_begin_bulk's rollback journal if nobody has it open */
+	const struct import_hooks *hooks; /* may be NULL */
+};
+
+/* What a caller may do alongside the import's transaction (the CLI builds
+ * the statistics indexes from the records as they are written).  Each hook
+ * may be NULL; all get ctx, and are called one at a time. */
+struct import_hooks {
+	void *ctx;
+	/* the transaction has begun; nothing is written yet */
+	void (*begun)(void *ctx, struct storage *st);
+	/* a case was written: c->id is its id (called on the reading thread,
+	 * a little after the write, in the order of the writes) */
+	void (*written)(void *ctx, const struct case_record *c);
+	/* everything is written; the transaction is about to commit */
+	void (*committing)(void *ctx, struct storage *st);
 };
 
 struct import_result {

@@ -1110,6 +1110,114 @@ int stats_engine_prepare(struct stats_engine *e, struct storage *st, const char 
 	return rc;
 }
 
+struct stats_feed {
+	struct stats_engine *e;
+	struct index *ixs[64];
+	int field[64];          /* case field index of ixs[k]'s dimension */
+	int n;
+	int64_t before;         /* the highest case id when the feed began */
+	int64_t seq;            /* the change log's position then */
+	int64_t fed, upto;      /* cases fed, and the highest id among them */
+	int checked;            /* stats_feed_committing found every new case fed */
+};
+
+int stats_feed_begin(struct stats_engine *e, struct storage *st, const char *const *names, int n,
+		     struct stats_feed **out, struct sanad_error *err)
+{
+	struct storage_stats_state s;
+	struct stats_feed *f;
+	int rc;
+
+	*out = NULL;
+	if (!storage_in_transaction(st))
+		return sanad_error_set(err, SANAD_EINVAL, "internal: a statistics feed begins inside a transaction");
+	if (n < 0 || n > 64)
+		return sanad_error_set(err, SANAD_ELIMIT, "at most 64 dimensions can be fed at once, not %d", n);
+	f = xcalloc(1, sizeof(*f));
+	f->e = e;
+	f->n = n;
+	for (int i = 0; i < n; i++) {
+		const struct stats_dimension *d = stats_dimension_find(names[i]);
+		if (!d) {
+			free(f);
+			return unknown_dimension(names[i], err);
+		}
+		/* fed from the record, so only dimensions stored in a case column */
+		f->field[i] = d->kind == STATS_DIM_ORG ? -1 : domain_field_index(GROUP_CASE, d->field);
+		if (f->field[i] < 0) {
+			free(f);
+			return sanad_error_set(err, SANAD_EINVAL, "the dimension %s cannot be fed from a case record",
+					       names[i]);
+		}
+		f->ixs[i] = engine_index(e, d);
+	}
+	pthread_mutex_lock(&e->lock);
+	/* the transaction has written nothing yet, and holds the write lock:
+	 * the cases refresh reads are exactly those the feed adds to */
+	if ((rc = refresh(e, st, f->ixs, n, NULL, err)) || (rc = storage_stats_state(st, 0, &s, err))) {
+		pthread_mutex_unlock(&e->lock);
+		free(f);
+		return rc;
+	}
+	f->before = s.max_id;
+	f->seq = s.seq;
+	for (int k = 0; k < n; k++) {
+		free(f->ixs[k]->dense); /* new cases come */
+		f->ixs[k]->dense = NULL;
+		f->ixs[k]->ndense = 0;
+	}
+	*out = f;
+	return 0;
+}
+
+void stats_feed_add(struct stats_feed *f, int64_t id, char *const *case_values)
+{
+	if (id <= f->before || id > UINT32_MAX) {
+		f->upto = INT64_MAX; /* not a new case: the check will fail */
+		return;
+	}
+	for (int k = 0; k < f->n; k++)
+		index_add(f->ixs[k], (uint32_t)id, case_values[f->field[k]]);
+	f->fed++;
+	if (id > f->upto)
+		f->upto = id;
+}
+
+int stats_feed_committing(struct stats_feed *f, struct storage *st, struct sanad_error *err)
+{
+	int64_t written;
+	int rc = storage_stats_mark_raise_within(st, f->before, &written, err);
+	f->checked = !rc && written == f->fed && f->upto != INT64_MAX;
+	return rc;
+}
+
+int stats_feed_end(struct stats_feed *f, struct storage *st, int committed, struct sanad_error *err)
+{
+	int rc = 0;
+
+	if (!f)
+		return 0;
+	for (int k = 0; k < f->n; k++) {
+		struct index *ix = f->ixs[k];
+		if (!committed || !f->checked) {
+			index_reset(ix); /* loaded or scanned again by the next count */
+			continue;
+		}
+		/* every case up to the last one written is in, and the log
+		 * watches them all from the commit on (stats_feed_committing) */
+		ix->mark = f->upto > f->before ? f->upto : f->before;
+		ix->seq = f->seq;
+		ix->present = 1;
+		index_save(st, ix);
+	}
+	if (committed && !f->checked)
+		rc = sanad_error_set(err, SANAD_EINVAL, "the statistics indexes missed some of the new cases: "
+					   "the next count reads them from the database");
+	pthread_mutex_unlock(&f->e->lock);
+	free(f);
+	return rc;
+}
+
 void stats_engine_one_shot(struct stats_engine *e)
 {
 	e->one_shot = 1;

@@ -177,6 +177,29 @@ int stats_engine_compute(struct stats_engine *e, struct storage *st, const struc
 int stats_engine_prepare(struct stats_engine *e, struct storage *st, const char *const *names, int n,
 			 struct sanad_error *err);
 
+/* The same indexes built alongside a bulk insert instead of by a scan after
+ * it: the import hands each case it wrote to the feed, whose values it
+ * already holds, so nothing is read back (bench/README.md).  In order:
+ *   - stats_feed_begin, inside st's write transaction before its first
+ *     insert: brings the indexes of names[0..n) up to date with st (loads
+ *     the saved ones; scans cases they lack);
+ *   - stats_feed_add for each case written in the transaction, with its
+ *     id and its values by case field index (canonical text, as stored);
+ *     from any one thread at a time;
+ *   - stats_feed_committing, inside the transaction just before the
+ *     commit: lifts the log's mark over the new cases in the same
+ *     transaction, and checks that every case written was fed;
+ *   - stats_feed_end after the transaction ended: when it committed
+ *     (committed = 1) and the check passed, saves the indexes; otherwise
+ *     forgets what was fed (the next count scans).  Frees the feed.
+ * The engine's lock is held from begin to end: nothing else reads e then. */
+struct stats_feed;
+int stats_feed_begin(struct stats_engine *e, struct storage *st, const char *const *names, int n,
+		     struct stats_feed **out, struct sanad_error *err);
+void stats_feed_add(struct stats_feed *f, int64_t id, char *const *case_values);
+int stats_feed_committing(struct stats_feed *f, struct storage *st, struct sanad_error *err);
+int stats_feed_end(struct stats_feed *f, struct storage *st, int committed, struct sanad_error *err);
+
 /* The cases q's scope, year and filters select (q's dimensions are ignored
  * and may be absent): their ids, ascending, in *ids (new; free it), and
  * their number in *n.  What stats_engine_compute would count, for those

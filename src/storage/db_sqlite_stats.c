@@ -343,6 +343,27 @@ int storage_stats_state(struct storage *st, int raise, struct storage_stats_stat
 	return 0;
 }
 
+int storage_stats_mark_raise_within(struct storage *st, int64_t after_id, int64_t *n, struct sanad_error *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*n = 0;
+	if (!storage_in_transaction(st))
+		return sanad_error_set(err, SANAD_EINVAL, "internal: the statistics mark is raised inside a transaction");
+	if (sqlite3_exec(st->db,
+			 "UPDATE stats_mark SET mark = max(mark, coalesce((SELECT max(id) FROM cases), 0)) WHERE id = 1",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		return storage_sql_error(st, err, "raising the statistics mark");
+	if ((rc = prep(st->db, "SELECT count(*) FROM cases WHERE id > ?1", &s, err, "counting the new cases")))
+		return rc;
+	sqlite3_bind_int64(s, 1, after_id);
+	rc = sqlite3_step(s);
+	*n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : storage_sql_error(st, err, "counting the new cases");
+}
+
 int storage_stats_changes(struct storage *st, int64_t after_seq, int64_t upto_seq, int64_t max_id,
 			  int64_t **ids, size_t *n, struct sanad_error *err)
 {

@@ -512,12 +512,19 @@ int storage_register_victims(struct storage *st, const char *country, const char
 
 /* ---- bulk loading (db_sqlite.c, end; added for the importer, issue 3) ----
  * storage_begin_bulk is storage_begin for a transaction that will insert
- * very many cases (an import): the same single transaction in WAL, all or
- * nothing, synchronous=FULL, readers going on as usual.  While it lasts the
- * page cache is larger (256 MiB, used only as needed), so a big import
- * spills and rewrites fewer pages before its commit.  End it with
- * storage_commit or storage_rollback, which put the cache back. */
-int storage_begin_bulk(struct storage *st, struct sanad_error *err);
+ * very many cases (an import): one transaction, all or nothing,
+ * synchronous=FULL.  While it lasts the page cache is larger (256 MiB, used
+ * only as needed), so a big import spills and rewrites fewer pages before
+ * its commit.  With alone, and when no other connection has the file open
+ * at that moment, the transaction uses a rollback journal instead of the
+ * WAL, which writes each new page once instead of twice; other processes
+ * opening the file meanwhile can read, but writers among them wait for the
+ * import (see db_sqlite.c).  Without alone, or with the file in use, it
+ * runs in WAL and readers go on as usual.  End it with storage_commit or
+ * storage_rollback, which put the cache and the WAL back. */
+int storage_begin_bulk(struct storage *st, int alone, struct sanad_error *err);
+/* 1 while a storage_begin_bulk transaction writes through a rollback journal. */
+int storage_bulk_direct(const struct storage *st);
 
 /* ---- population and figures (issue 5) ---- */
 
@@ -612,6 +619,12 @@ int storage_stats_state(struct storage *st, int raise, struct storage_stats_stat
 			struct sanad_error *err);
 /* Distinct ids of the cases with id <= max_id logged after after_seq up to
  * upto_seq, ascending.  *ids new (free). */
+/* Inside st's write transaction (a bulk import that built the statistics
+ * indexes as it wrote, stats_feed_*): lift the mark to the highest case id
+ * in the same transaction, so that every later change of the new cases is
+ * logged from the moment they are committed, and count the cases with
+ * id > after_id into *n. */
+int storage_stats_mark_raise_within(struct storage *st, int64_t after_id, int64_t *n, struct sanad_error *err);
 int storage_stats_changes(struct storage *st, int64_t after_seq, int64_t upto_seq, int64_t max_id,
 			  int64_t **ids, size_t *n, struct sanad_error *err);
 /* Saved bitmaps of the sets dims[0..n): fn gets the set's position k, each

@@ -39,6 +39,7 @@ struct storage {
 	sqlite3_stmt *token_delete, *token_insert;
 	sqlite3_stmt *match_update;               /* cases.match_key (issue 5) */
 	int bulk;                                 /* a storage_begin_bulk transaction is open */
+	int bulk_direct;                          /* ... in a rollback journal, not the WAL */
 	/* the statements of the server's hot paths, prepared once per
 	 * connection (parsing SQL was most of a case read's CPU time):
 	 * finalised by storage_close; each is reset after use, so that none

@@ -11,7 +11,7 @@
 #include <sqlite3.h>
 
 #define NCASES 360
-#define MAXCASES 400
+#define MAXCASES 460
 
 static const char *const orgs[] = { "ngo-a", "ngo-b", "police" }; /* police is not in the pool */
 static const char *const sexes[] = { "Female", "Male", "Transgender" };
@@ -772,6 +772,122 @@ static void saved_bitmaps_are_used(void **state)
 	check_query(f, NULL, &q, pool_default);
 }
 
+/* Insert n new models in st's open transaction, feeding each (feed may be
+ * NULL, or skip the case numbered unfed). */
+static void insert_fed(struct fixture *f, struct stats_feed *feed, int n, int unfed)
+{
+	static int refs;
+	for (int i = 0; i < n; i++, f->n++) {
+		struct model *m = &f->m[f->n];
+		struct case_record c;
+		struct sanad_error err = { 0 };
+		random_case(f, m);
+		snprintf(m->ref, sizeof(m->ref), "F-%d", ++refs);
+		to_record(m, &c);
+		if (storage_case_insert(f->st, &c, &err))
+			fail_msg("insert: %s", err.message);
+		m->id = c.id;
+		m->alive = 1;
+		if (feed && i != unfed)
+			stats_feed_add(feed, c.id, c.main.value);
+		case_record_release(&c);
+	}
+}
+
+/* An import builds the indexes from its records as it writes them
+ * (stats_feed): what it saves counts exactly what a scan would, the log
+ * watches the new cases from the commit on, and a feed that missed a case,
+ * or whose transaction rolled back, saves nothing. */
+static void fed_indexes_equal_a_scan(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const fed[] = { "year", "sex", "nationality", "exploitation" };
+	const char *by[] = { "sex", "nationality" }, *by2[] = { "year", "exploitation" };
+	struct stats_query q = { by, 2, 0 }, q2 = { by2, 2, 0 };
+	struct stats_engine *e;
+	struct stats_feed *feed;
+	struct sanad_error err = { 0 };
+	int64_t saved_seq;
+
+	/* cases the saved indexes do not hold yet are read when the feed begins */
+	assert_int_equal(stats_engine_open(&e, &err), 0);
+	assert_int_equal(storage_begin(f->st, &err), 0);
+	assert_int_equal(stats_feed_begin(e, f->st, fed, (int)N(fed), &feed, &err), 0);
+	insert_fed(f, feed, 40, -1);
+	assert_int_equal(stats_feed_committing(feed, f->st, &err), 0);
+	assert_int_equal(storage_commit(f->st, &err), 0);
+	assert_int_equal(stats_feed_end(feed, f->st, 1, &err), 0);
+	stats_engine_close(e);
+	/* saved by the feed (nothing else ran): marks at the last case */
+	for (size_t d = 0; d < N(fed); d++) {
+		char q3[128];
+		snprintf(q3, sizeof(q3), "SELECT mark FROM stats_bitmap_state WHERE dim = '%s'", fed[d]);
+		assert_int_equal(test_sql_int(f->path, q3), test_sql_int(f->path, "SELECT max(id) FROM cases"));
+	}
+	assert_int_equal(test_sql_int(f->path, "SELECT mark FROM stats_mark"),
+			 test_sql_int(f->path, "SELECT max(id) FROM cases"));
+	/* a value only the saved bitmaps hold shows they are what a new engine uses */
+	sql(f, "INSERT INTO stats_bitmap (dim, code, bitmap) SELECT dim, 'Zzz', bitmap FROM stats_bitmap "
+	       "WHERE dim = 'sex' AND code = 'Female'");
+	{
+		struct stats_table t;
+		int found = 0;
+		assert_int_equal(stats_engine_open(&e, &err), 0);
+		assert_int_equal(stats_engine_compute(e, f->st, &q, &t, &err), 0);
+		for (int v = 0; v < t.columns[0].nvalues; v++)
+			found |= t.columns[0].values[v].code && !strcmp(t.columns[0].values[v].code, "Zzz");
+		assert_true(found);
+		stats_table_release(&t);
+		stats_engine_close(e);
+	}
+	sql(f, "DELETE FROM stats_bitmap WHERE code = 'Zzz'");
+	check_query(f, NULL, &q, pool_default);
+	check_query(f, NULL, &q2, pool_default);
+	/* a fed case changed after the commit is logged, so counted as it is now */
+	saved_seq = test_sql_int(f->path, "SELECT seq FROM stats_bitmap_state WHERE dim = 'sex'");
+	f->m[f->n - 1].sex = f->m[f->n - 1].sex && !strcmp(f->m[f->n - 1].sex, "Male") ? "Female" : "Male";
+	update_model(f, &f->m[f->n - 1]);
+	assert_true(test_sql_int(f->path, "SELECT max(seq) FROM stats_change") > saved_seq);
+	check_query(f, NULL, &q, pool_default);
+
+	/* a case written but not fed: the feed says so and saves nothing */
+	saved_seq = test_sql_int(f->path, "SELECT mark FROM stats_bitmap_state WHERE dim = 'sex'");
+	assert_int_equal(stats_engine_open(&e, &err), 0);
+	assert_int_equal(storage_begin(f->st, &err), 0);
+	assert_int_equal(stats_feed_begin(e, f->st, fed, (int)N(fed), &feed, &err), 0);
+	insert_fed(f, feed, 5, 2);
+	assert_int_equal(stats_feed_committing(feed, f->st, &err), 0);
+	assert_int_equal(storage_commit(f->st, &err), 0);
+	assert_int_not_equal(stats_feed_end(feed, f->st, 1, &err), 0);
+	assert_non_null(strstr(err.message, "missed"));
+	stats_engine_close(e);
+	assert_int_equal(test_sql_int(f->path, "SELECT mark FROM stats_bitmap_state WHERE dim = 'sex'"), saved_seq);
+	check_query(f, NULL, &q, pool_default);
+
+	/* rolled back: nothing saved, nothing counted */
+	assert_int_equal(stats_engine_open(&e, &err), 0);
+	assert_int_equal(storage_begin(f->st, &err), 0);
+	assert_int_equal(stats_feed_begin(e, f->st, fed, (int)N(fed), &feed, &err), 0);
+	insert_fed(f, feed, 5, -1);
+	storage_rollback(f->st);
+	f->n -= 5;
+	assert_int_equal(stats_feed_end(feed, f->st, 0, &err), 0);
+	check_query(f, e, &q2, pool_default);
+	stats_engine_close(e);
+	check_query(f, NULL, &q2, pool_default);
+
+	/* only dimensions kept in a case column can be fed */
+	{
+		static const char *const odd[] = { "sex", "route_origin" };
+		assert_int_equal(stats_engine_open(&e, &err), 0);
+		assert_int_equal(storage_begin(f->st, &err), 0);
+		assert_int_not_equal(stats_feed_begin(e, f->st, odd, 2, &feed, &err), 0);
+		assert_non_null(strstr(err.message, "route_origin"));
+		storage_rollback(f->st);
+		stats_engine_close(e);
+	}
+}
+
 static void national_pool_rules(void **state)
 {
 	struct fixture *f = *state;
@@ -876,6 +992,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(engine_equals_brute_force, setup, teardown),
 		cmocka_unit_test_setup_teardown(changes_are_seen, setup, teardown),
 		cmocka_unit_test_setup_teardown(saved_bitmaps_are_used, setup, teardown),
+		cmocka_unit_test_setup_teardown(fed_indexes_equal_a_scan, setup, teardown),
 		cmocka_unit_test_setup_teardown(national_pool_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_scopes_and_filters, setup, teardown),
 	};

@@ -314,7 +314,7 @@ static void bulk_transaction_is_all_or_nothing_and_leaves_wal(void **state)
 	struct sanad_error err;
 	char mode[16];
 
-	assert_int_equal(storage_begin_bulk(f->st, &err), 0);
+	assert_int_equal(storage_begin_bulk(f->st, 0, &err), 0);
 	assert_int_equal(storage_in_transaction(f->st), 1);
 	for (int i = 0; i < 3; i++) {
 		fill_case(&c);
@@ -325,7 +325,7 @@ static void bulk_transaction_is_all_or_nothing_and_leaves_wal(void **state)
 	count_cases(f->st, 0);
 	assert_string_equal(journal_mode(f->path, mode, sizeof(mode)), "wal");
 
-	assert_int_equal(storage_begin_bulk(f->st, &err), 0);
+	assert_int_equal(storage_begin_bulk(f->st, 0, &err), 0);
 	for (int i = 0; i < 3; i++) {
 		fill_case(&c);
 		assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
@@ -334,6 +334,63 @@ static void bulk_transaction_is_all_or_nothing_and_leaves_wal(void **state)
 	assert_int_equal(storage_commit(f->st, &err), 0);
 	count_cases(f->st, 3);
 	assert_string_equal(journal_mode(f->path, mode, sizeof(mode)), "wal");
+}
+
+/* A bulk transaction of a caller that expects to be alone (the CLI import)
+ * writes through a rollback journal when nobody else has the file open,
+ * so that its new pages are written once; it is all or nothing like any
+ * other, a reader opening meanwhile reads what was committed before, and
+ * the file is a WAL database again afterwards.  With another connection
+ * open it stays in WAL. */
+static void bulk_alone_uses_a_rollback_journal(void **state)
+{
+	struct fixture *f = *state;
+	struct storage *other;
+	struct case_record c;
+	struct sanad_error err;
+	char mode[16], side[4200];
+
+	assert_int_equal(storage_begin_bulk(f->st, 1, &err), 0);
+	assert_int_equal(storage_bulk_direct(f->st), 1);
+	for (int i = 0; i < 3; i++) {
+		fill_case(&c);
+		assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
+		case_record_release(&c);
+	}
+	assert_string_equal(journal_mode(f->path, mode, sizeof(mode)), "delete");
+	assert_int_equal(storage_open(&other, f->path, STORAGE_READONLY, &err), 0);
+	count_cases(other, 0);
+	storage_close(other);
+	storage_rollback(f->st);
+	assert_int_equal(storage_bulk_direct(f->st), 0);
+	count_cases(f->st, 0);
+	assert_string_equal(journal_mode(f->path, mode, sizeof(mode)), "wal");
+
+	assert_int_equal(storage_begin_bulk(f->st, 1, &err), 0);
+	assert_int_equal(storage_bulk_direct(f->st), 1);
+	for (int i = 0; i < 3; i++) {
+		fill_case(&c);
+		assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
+		case_record_release(&c);
+	}
+	assert_int_equal(storage_commit(f->st, &err), 0);
+	count_cases(f->st, 3);
+	assert_string_equal(journal_mode(f->path, mode, sizeof(mode)), "wal");
+	snprintf(side, sizeof(side), "%s-journal", f->path);
+	assert_int_equal(access(side, F_OK), -1);
+
+	/* somebody else has it open: WAL, and that reader goes on as usual */
+	assert_int_equal(storage_open(&other, f->path, 0, &err), 0);
+	assert_int_equal(storage_begin_bulk(f->st, 1, &err), 0);
+	assert_int_equal(storage_bulk_direct(f->st), 0);
+	fill_case(&c);
+	assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
+	case_record_release(&c);
+	assert_string_equal(journal_mode(f->path, mode, sizeof(mode)), "wal");
+	count_cases(other, 3);
+	assert_int_equal(storage_commit(f->st, &err), 0);
+	count_cases(other, 4);
+	storage_close(other);
 }
 
 /* A reader that opens the database in the middle of a bulk transaction (a
@@ -346,7 +403,7 @@ static void readers_can_open_during_a_bulk_transaction(void **state)
 	struct case_record c;
 	struct sanad_error err;
 
-	assert_int_equal(storage_begin_bulk(f->st, &err), 0);
+	assert_int_equal(storage_begin_bulk(f->st, 0, &err), 0);
 	fill_case(&c);
 	assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
 	case_record_release(&c);
@@ -424,6 +481,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(case_each_reads_only_the_fields_asked_for, setup, teardown),
 		cmocka_unit_test_setup_teardown(check_finds_tampered_values_and_backup_copies, setup, teardown),
 		cmocka_unit_test(foreign_and_newer_databases_are_refused),
+		cmocka_unit_test_setup_teardown(bulk_alone_uses_a_rollback_journal, setup, teardown),
 		cmocka_unit_test_setup_teardown(bulk_transaction_is_all_or_nothing_and_leaves_wal, setup, teardown),
 		cmocka_unit_test_setup_teardown(readers_can_open_during_a_bulk_transaction, setup, teardown),
 	};
