@@ -15,7 +15,7 @@
 
 const char usage_import[] =
 	"usage: sanad import --db PATH --format FORMAT [--org CODE] [--skip-invalid]\n"
-	"                    [--rejects FILE] [--dry-run] [--quiet] FILE...\n"
+	"                    [--rejects FILE] [--dry-run] [--quiet] [--wal] FILE...\n"
 	"\n"
 	"Import cases from files, all of them in one transaction.  If any record is\n"
 	"invalid nothing is written, and every problem is listed on stderr as\n"
@@ -33,6 +33,17 @@ const char usage_import[] =
 	"                   column, value, reason, record (the record as read)\n"
 	"  --dry-run        check everything, duplicates included, and write nothing\n"
 	"  --quiet          no summary and no warnings; problems are still listed\n"
+	"  --wal            keep the write-ahead log even when nobody else has the\n"
+	"                   database open (see below)\n"
+	"\n"
+	"When no other process has the database open, the import writes through a\n"
+	"rollback journal instead of the write-ahead log, which writes each new page\n"
+	"once instead of twice (a large import takes a fifth less time).  A command\n"
+	"started meanwhile that writes waits for the import to end, and one that\n"
+	"reads may find the database locked once the import holds more than 256 MiB\n"
+	"of new pages; afterwards the database is in WAL again.  With --wal, or\n"
+	"when the server or another command has the database open, the import runs\n"
+	"in WAL and readers go on as usual.\n"
 	"\n"
 	"Formats:\n"
 	"  htcds-csv  One row per case.  The header names HTCDS fields (prs_Gender,\n"
@@ -161,7 +172,7 @@ static void *prepare_statistics(void *arg)
 int cmd_import(int argc, char **argv, struct cli_context *ctx)
 {
 	static const char *const opts[] = { "format=", "org=", "skip-invalid", "rejects=", "dry-run",
-					    "quiet", NULL };
+					    "quiet", "wal", NULL };
 	struct import_options opt = { 0 };
 	struct import_result res = { 0 };
 	struct sanad_error err = { 0 };
@@ -181,7 +192,8 @@ int cmd_import(int argc, char **argv, struct cli_context *ctx)
 	opt.quiet = cli_flag(argc, argv, "quiet");
 	opt.org_code = cli_option(argc, argv, "org");
 	opt.report = stderr;
-	opt.alone = 1; /* a command of its own: a rollback journal when nobody else has the file open */
+	/* a command of its own: a rollback journal when nobody else has the file open */
+	opt.alone = !cli_flag(argc, argv, "wal");
 	if (!npos) {
 		fprintf(stderr, "sanad import: name the files to import (see 'sanad import --help')\n");
 		free(pos);

@@ -119,6 +119,10 @@ void case_record_copy(struct case_record *dst, const struct case_record *src);
  * text inside the block: only the importer and the storage insert path,
  * which never do, see flat records. */
 void case_record_flatten(struct case_record *c);
+/* case_record_init with the case's values (by field index, canonical text
+ * or NULL; copied) already in one flat block, as case_record_flatten leaves
+ * it: a reader that builds many records makes each with one allocation. */
+void case_record_init_flat(struct case_record *c, const char *const *values);
 
 /* Fill what follows from other fields and is missing: sex from gender, age at
  * identification from the birth date, age band and majority from the age,

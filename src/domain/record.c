@@ -5,6 +5,7 @@
 #include "domain/domain.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,30 +191,53 @@ static void record_release(struct record *r, enum group_id g)
 	r->flat = 0;
 }
 
-void case_record_flatten(struct case_record *c)
+/* One block holding values[0..n) and their texts; *bytes its size. */
+static char **flat_block(const char *const *values, int n, size_t *bytes)
 {
-	int n = domain_group(GROUP_CASE)->nfields;
-	struct record *r = &c->main;
-	size_t bytes = (size_t)n * sizeof(char *), len[256];
+	size_t size = (size_t)n * sizeof(char *), len[256];
 	char **block, *p;
 
-	if (r->flat || n > 256)
-		return;
 	for (int i = 0; i < n; i++)
-		if (r->value[i])
-			bytes += (len[i] = strlen(r->value[i])) + 1;
-	block = xmalloc(bytes);
+		if (values[i])
+			size += (len[i] = strlen(values[i])) + 1;
+	block = xmalloc(size);
 	p = (char *)(block + n);
 	for (int i = 0; i < n; i++) {
-		if (!r->value[i]) {
+		if (!values[i]) {
 			block[i] = NULL;
 			continue;
 		}
-		memcpy(p, r->value[i], len[i] + 1);
+		memcpy(p, values[i], len[i] + 1);
 		block[i] = p;
 		p += len[i] + 1;
-		free(r->value[i]);
 	}
+	*bytes = size;
+	return block;
+}
+
+void case_record_init_flat(struct case_record *c, const char *const *values)
+{
+	memset(c, 0, sizeof(*c));
+	c->main.value = flat_block(values, domain_group(GROUP_CASE)->nfields, &c->main.flat);
+}
+
+void case_record_flatten(struct case_record *c)
+{
+	int n = domain_group(GROUP_CASE)->nfields, outside = 0;
+	struct record *r = &c->main;
+	char **block;
+	size_t bytes;
+
+	if (n > 256)
+		return; /* NEVER: the registry has about a hundred */
+	for (int i = 0; i < n && !outside; i++)
+		outside = r->value[i] && !in_flat_block(r, r->value[i]);
+	if (r->flat && !outside)
+		return;
+	block = flat_block((const char *const *)r->value, n, &bytes);
+	for (int i = 0; i < n; i++)
+		if (r->value[i] && !in_flat_block(r, r->value[i]))
+			free(r->value[i]);
 	free(r->value);
 	r->value = block;
 	r->flat = bytes;
@@ -329,19 +353,51 @@ const char *age_band_for(int age)
 	return "48+";
 }
 
-static void set_derived(struct case_record *c, const char *field, const char *value)
+/* The fields derivation and the rules across fields read, by index: they
+ * run for every imported record, where looking up a dozen names was a
+ * tenth of the reading thread's work (bench/README.md). */
+static struct rule_fields {
+	int gender, sex, birth, ident, reg, closed, age, band, major, year;
+	int service_start, service_end;
+} rule_fields;
+static pthread_once_t rule_fields_once = PTHREAD_ONCE_INIT;
+
+static void rule_fields_find(void)
 {
-	int i = case_field_index_cached(field);
+	struct rule_fields *f = &rule_fields;
+	f->gender = domain_field_index(GROUP_CASE, "prs_Gender");
+	f->sex = domain_field_index(GROUP_CASE, "snd_Sex");
+	f->birth = domain_field_index(GROUP_CASE, "prs_Birthdate");
+	f->ident = domain_field_index(GROUP_CASE, "snd_IdentificationDate");
+	f->reg = domain_field_index(GROUP_CASE, "snd_RegistrationDate");
+	f->closed = domain_field_index(GROUP_CASE, "snd_ClosedDate");
+	f->age = domain_field_index(GROUP_CASE, "snd_AgeAtIdentification");
+	f->band = domain_field_index(GROUP_CASE, "snd_AgeBroad");
+	f->major = domain_field_index(GROUP_CASE, "snd_MajorityStatus");
+	f->year = domain_field_index(GROUP_CASE, "snd_YearOfRegistration");
+	f->service_start = domain_field_index(GROUP_SERVICE, "snd_ServiceStart");
+	f->service_end = domain_field_index(GROUP_SERVICE, "snd_ServiceEnd");
+}
+
+static const struct rule_fields *rules(void)
+{
+	pthread_once(&rule_fields_once, rule_fields_find);
+	return &rule_fields;
+}
+
+static void set_derived(struct case_record *c, int i, const char *value)
+{
 	if (i >= 0 && !c->main.value[i] && value)
 		c->main.value[i] = xstrdup(value);
 }
 
 void case_record_derive(struct case_record *c)
 {
-	const char *gender = case_get(c, "prs_Gender");
-	const char *birth = case_get(c, "prs_Birthdate");
-	const char *ident = case_get(c, "snd_IdentificationDate");
-	const char *reg = case_get(c, "snd_RegistrationDate");
+	const struct rule_fields *f = rules();
+	const char *gender = c->main.value[f->gender];
+	const char *birth = c->main.value[f->birth];
+	const char *ident = c->main.value[f->ident];
+	const char *reg = c->main.value[f->reg];
 	const char *age_s;
 	char buf[16];
 
@@ -353,7 +409,7 @@ void case_record_derive(struct case_record *c)
 		};
 		for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 			if (!strcmp(gender, map[i].gender))
-				set_derived(c, "snd_Sex", map[i].sex);
+				set_derived(c, f->sex, map[i].sex);
 	}
 	if (birth && (ident || reg)) {
 		struct sanad_date b, at;
@@ -361,19 +417,19 @@ void case_record_derive(struct case_record *c)
 			int years = date_years_between(&b, &at);
 			if (years >= 0 && years <= 120) {
 				snprintf(buf, sizeof(buf), "%d", years);
-				set_derived(c, "snd_AgeAtIdentification", buf);
+				set_derived(c, f->age, buf);
 			}
 		}
 	}
-	age_s = case_get(c, "snd_AgeAtIdentification");
+	age_s = c->main.value[f->age];
 	if (age_s) {
 		int age = atoi(age_s);
-		set_derived(c, "snd_AgeBroad", age_band_for(age));
-		set_derived(c, "snd_MajorityStatus", age < 18 ? "Minor" : "Adult");
+		set_derived(c, f->band, age_band_for(age));
+		set_derived(c, f->major, age < 18 ? "Minor" : "Adult");
 	}
 	if (reg || ident) {
 		snprintf(buf, sizeof(buf), "%.4s", reg ? reg : ident);
-		set_derived(c, "snd_YearOfRegistration", buf);
+		set_derived(c, f->year, buf);
 	}
 }
 
@@ -385,14 +441,15 @@ static int date_after(const char *a, const char *b)
 
 int case_record_validate(const struct case_record *c, struct sanad_error *err)
 {
-	const char *birth = case_get(c, "prs_Birthdate");
-	const char *reg = case_get(c, "snd_RegistrationDate");
-	const char *ident = case_get(c, "snd_IdentificationDate");
-	const char *closed = case_get(c, "snd_ClosedDate");
-	const char *age = case_get(c, "snd_AgeAtIdentification");
-	const char *band = case_get(c, "snd_AgeBroad");
-	const char *major = case_get(c, "snd_MajorityStatus");
-	const char *year = case_get(c, "snd_YearOfRegistration");
+	const struct rule_fields *f = rules();
+	const char *birth = c->main.value[f->birth];
+	const char *reg = c->main.value[f->reg];
+	const char *ident = c->main.value[f->ident];
+	const char *closed = c->main.value[f->closed];
+	const char *age = c->main.value[f->age];
+	const char *band = c->main.value[f->band];
+	const char *major = c->main.value[f->major];
+	const char *year = c->main.value[f->year];
 	char today[11];
 	struct sanad_date t = date_today();
 
@@ -433,8 +490,7 @@ int case_record_validate(const struct case_record *c, struct sanad_error *err)
 							       gd->name, k + 1, gd->fields[i].name);
 	}
 	{
-		int i = domain_field_index(GROUP_SERVICE, "snd_ServiceStart");
-		int j = domain_field_index(GROUP_SERVICE, "snd_ServiceEnd");
+		int i = f->service_start, j = f->service_end;
 		for (size_t k = 0; k < c->child[GROUP_SERVICE].count; k++) {
 			char **v = c->child[GROUP_SERVICE].items[k].value;
 			if (date_after(v[i], v[j]))

@@ -148,6 +148,7 @@ struct flag_target {
 	unsigned char *set;   /* [list->count] */
 	int known;            /* some flag of the group was 0 or 1 */
 	int any;
+	struct strbuf joined; /* the codes set, ';'-separated */
 };
 
 struct ctdc_reader {
@@ -158,12 +159,16 @@ struct ctdc_reader {
 	int ncols, named, header_cells;
 	struct flag_target targets[8];
 	int ntargets;
+	/* the row's values by case field index (vocabulary codes, or texts in
+	 * num and the targets' joined), copied into the record at the end */
+	const char **vals;
+	char (*num)[24];         /* by column: a number in decimal */
 	char **view;             /* cells after realignment */
 	int view_alloc;
 	struct strbuf scratch;
 	long realigned, first_realigned;
 	long contradicted, first_contradicted;
-	int band_field, majority_field;
+	int band_field, majority_field, org_field;
 };
 
 int import_ctdc_mapping(int i, const char **column, const char **field, const char **code)
@@ -320,6 +325,7 @@ static int target_for(struct ctdc_reader *r, int field, const struct vocab_list 
 	r->targets[r->ntargets].field = field;
 	r->targets[r->ntargets].list = list;
 	r->targets[r->ntargets].set = xcalloc((size_t)list->count, 1);
+	strbuf_init(&r->targets[r->ntargets].joined);
 	return r->ntargets++;
 }
 
@@ -343,12 +349,15 @@ static int on_header(void *ctx, const struct csv_row *h, struct sanad_error *err
 	struct strbuf unknown = STRBUF_INIT, not_kept = STRBUF_INIT;
 	int nunknown = 0, rc = 0;
 
+	r->org_field = domain_field_index(GROUP_CASE, "snd_Organisation");
 	r->band_field = domain_field_index(GROUP_CASE, "snd_AgeBroad");
 	r->majority_field = domain_field_index(GROUP_CASE, "snd_MajorityStatus");
 	r->header_cells = h->ncells;
 	r->named = csv_named_columns(h);
 	r->ncols = r->named;
 	r->cols = xcalloc((size_t)r->named + 1, sizeof(*r->cols));
+	r->vals = xcalloc((size_t)domain_group(GROUP_CASE)->nfields, sizeof(*r->vals));
+	r->num = xcalloc((size_t)r->named + 1, sizeof(*r->num));
 	r->names = xcalloc((size_t)r->named + 1, sizeof(char *));
 	for (int j = 0; j < r->named; j++)
 		r->names[j] = xstrdup(h->cell[j]);
@@ -448,17 +457,15 @@ static int align(struct ctdc_reader *r, struct csv_row *row)
 	return 0;
 }
 
-static int reject(struct ctdc_reader *r, struct case_record *rec, long row, const char *column,
-		  const char *value, const char *msg)
+static int reject(struct ctdc_reader *r, long row, const char *column, const char *value, const char *msg)
 {
-	case_record_release(rec);
 	return import_sink_accept(r->sink, row, NULL, column, value, msg);
 }
 
-/* v in decimal, a new string: snprintf was a tenth of a row's checking. */
-static char *decimal(int64_t v)
+/* v in decimal into out[24]: snprintf was a tenth of a row's checking. */
+static const char *decimal(int64_t v, char *out)
 {
-	char digits[24], *out;
+	char digits[24];
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 	int n = 0, k = 0;
 
@@ -466,7 +473,6 @@ static char *decimal(int64_t v)
 		digits[n++] = (char)('0' + u % 10);
 		u /= 10;
 	} while (u);
-	out = xmalloc((size_t)n + 2);
 	if (v < 0)
 		out[k++] = '-';
 	while (n)
@@ -475,7 +481,8 @@ static char *decimal(int64_t v)
 	return out;
 }
 
-static int set_value(struct case_record *rec, const struct ctdc_map *m, const char *cell,
+/* The value of column j (mapped by m) into r->vals. */
+static int set_value(struct ctdc_reader *r, int j, const struct ctdc_map *m, const char *cell,
 		     struct sanad_error *e)
 {
 	const struct vocab_entry *ent = NULL;
@@ -516,8 +523,7 @@ static int set_value(struct case_record *rec, const struct ctdc_map *m, const ch
 			if (parse_int64(cell, m->fdef->min, m->fdef->max, &v))
 				return sanad_error_set(e, SANAD_EINVAL, "'%.40s' is not a year from %lld to %lld",
 						       cell, (long long)m->fdef->min, (long long)m->fdef->max);
-			free(rec->main.value[m->field]);
-			rec->main.value[m->field] = decimal(v);
+			r->vals[m->field] = decimal(v, r->num[j]);
 			return 0;
 		}
 		ent = m->list ? vocab_lookup(m->list, cell) : NULL;
@@ -526,8 +532,7 @@ static int set_value(struct case_record *rec, const struct ctdc_map *m, const ch
 	if (!ent)
 		return sanad_error_set(e, SANAD_EINVAL, "'%.60s' is not a value of list '%s'", cell,
 				       m->fdef->list);
-	free(rec->main.value[m->field]);
-	rec->main.value[m->field] = xstrdup(ent->code);
+	r->vals[m->field] = ent->code; /* the vocabulary's: copied with the record */
 	return 0;
 }
 
@@ -551,16 +556,18 @@ static int on_row(void *ctx, struct csv_row *row)
 		if (j == row->ncells)
 			return 0;
 	}
-	case_record_init(&rec);
 	import_sink_raw(r->sink, row->cell, row->ncells);
 	if (align(r, row)) {
 		char msg[96];
 		snprintf(msg, sizeof(msg), "%d cells, but the header has %d columns", row->ncells, r->named);
-		case_record_release(&rec);
 		stop = import_sink_accept(r->sink, row->row, NULL, NULL, NULL, msg);
 		import_sink_raw(r->sink, NULL, 0);
 		return stop;
 	}
+	/* only mapped fields are ever set: clear just those */
+	for (int j = 0; j < r->named; j++)
+		if (r->cols[j].field >= 0)
+			r->vals[r->cols[j].field] = NULL;
 	for (int t = 0; t < r->ntargets; t++) {
 		memset(r->targets[t].set, 0, (size_t)r->targets[t].list->count);
 		r->targets[t].known = r->targets[t].any = 0;
@@ -574,8 +581,7 @@ static int on_row(void *ctx, struct csv_row *row)
 			struct flag_target *t = &r->targets[m->target];
 			int flag = parse_flag(cell);
 			if (flag == -2) {
-				stop = reject(r, &rec, row->row, m->def->name, cell,
-					      "not a flag (1, 0, or - for unknown)");
+				stop = reject(r, row->row, m->def->name, cell, "not a flag (1, 0, or - for unknown)");
 				import_sink_raw(r->sink, NULL, 0);
 				return stop;
 			}
@@ -587,8 +593,8 @@ static int on_row(void *ctx, struct csv_row *row)
 			}
 			continue;
 		}
-		if (set_value(&rec, m, cell, &e)) {
-			stop = reject(r, &rec, row->row, m->def->name, cell, e.message);
+		if (set_value(r, j, m, cell, &e)) {
+			stop = reject(r, row->row, m->def->name, cell, e.message);
 			import_sink_raw(r->sink, NULL, 0);
 			return stop;
 		}
@@ -597,25 +603,27 @@ static int on_row(void *ctx, struct csv_row *row)
 		struct flag_target *ft = &r->targets[t];
 		if (!ft->any)
 			continue;
-		strbuf_reset(&r->scratch);
+		strbuf_reset(&ft->joined);
 		for (int i = 0; i < ft->list->count; i++)
 			if (ft->set[i]) {
-				if (r->scratch.len)
-					strbuf_addch(&r->scratch, ';');
-				strbuf_addstr(&r->scratch, ft->list->entries[i].code);
+				if (ft->joined.len)
+					strbuf_addch(&ft->joined, ';');
+				strbuf_addstr(&ft->joined, ft->list->entries[i].code);
 			}
-		rec.main.value[ft->field] = xstrdup(r->scratch.buf);
+		r->vals[ft->field] = ft->joined.buf;
 	}
 	{
-		int band_i = r->band_field, major_i = r->majority_field;
-		const char *band = rec.main.value[band_i], *major = rec.main.value[major_i];
+		const char *band = r->vals[r->band_field], *major = r->vals[r->majority_field];
 		if (band && major && minor_band(band) != !strcmp(major, "Minor")) {
-			free(rec.main.value[major_i]);
-			rec.main.value[major_i] = NULL;
+			r->vals[r->majority_field] = NULL;
 			if (!r->contradicted++)
 				r->first_contradicted = row->row;
 		}
 	}
+	/* CTDC names no organisation: the sink's default, in the one block
+	 * rather than added to the record after it */
+	r->vals[r->org_field] = import_sink_default_org(r->sink);
+	case_record_init_flat(&rec, r->vals);
 	stop = import_sink_accept(r->sink, row->row, &rec, NULL, NULL, NULL);
 	import_sink_raw(r->sink, NULL, 0);
 	return stop;
@@ -635,8 +643,12 @@ int import_read_ctdc(FILE *in, const char *name, struct import_sink *sink, struc
 		import_sink_warn(sink,
 				 "%ld row%s had a majorityStatus that contradicts ageBroad; majorityStatus left unknown (first: row %ld)",
 				 r.contradicted, r.contradicted == 1 ? "" : "s", r.first_contradicted);
-	for (int t = 0; t < r.ntargets; t++)
+	for (int t = 0; t < r.ntargets; t++) {
 		free(r.targets[t].set);
+		strbuf_release(&r.targets[t].joined);
+	}
+	free(r.vals);
+	free(r.num);
 	for (int j = 0; r.names && j < r.ncols; j++)
 		free(r.names[j]);
 	free(r.names);

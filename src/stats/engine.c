@@ -125,6 +125,12 @@ struct index {
 	const char *const *only;
 	int nonly;
 	int partial;
+	/* while a feed adds cases (stats_feed_add): ids waiting to be added,
+	 * per code, added many at a time (one roaring_bitmap_add per id was
+	 * half of feeding a case) */
+	struct pending_ids { uint32_t *ids; uint32_t n; } *pending;
+	size_t pending_alloc;
+	int buffered;
 };
 
 /* Sets the engine keeps like dimensions but nobody counts by. */
@@ -152,8 +158,11 @@ static uint32_t nbitmaps(const struct index *ix)
 	return ix->codes.count + 1;
 }
 
+static void index_flush(struct index *ix);
+
 static void index_reset(struct index *ix)
 {
+	index_flush(ix); /* frees what waits; the bitmaps go below */
 	for (size_t i = 0; i < ix->bms_alloc; i++)
 		if (ix->bms[i])
 			roaring_bitmap_free(ix->bms[i]);
@@ -168,9 +177,53 @@ static void index_reset(struct index *ix)
 	ix->mark = ix->seq = ix->dirty = 0;
 }
 
+#define PENDING_IDS 256
+
+static void index_flush_code(struct index *ix, uint32_t code)
+{
+	struct pending_ids *p = &ix->pending[code];
+	if (p->n)
+		roaring_bitmap_add_many(index_bitmap(ix, code), p->n, p->ids);
+	p->n = 0;
+}
+
+static void index_flush(struct index *ix)
+{
+	for (size_t c = 0; c < ix->pending_alloc; c++) {
+		index_flush_code(ix, (uint32_t)c);
+		free(ix->pending[c].ids);
+	}
+	free(ix->pending);
+	ix->pending = NULL;
+	ix->pending_alloc = 0;
+	ix->buffered = 0;
+}
+
+/* File case id under code (0: unknown). */
+static void index_put(struct index *ix, uint32_t code, uint32_t id)
+{
+	struct pending_ids *p;
+	if (!ix->buffered) {
+		roaring_bitmap_add(index_bitmap(ix, code), id);
+		return;
+	}
+	if (code >= ix->pending_alloc) {
+		size_t n = (code + 1) * 2;
+		ix->pending = xrealloc(ix->pending, n * sizeof(*ix->pending));
+		memset(ix->pending + ix->pending_alloc, 0, (n - ix->pending_alloc) * sizeof(*ix->pending));
+		ix->pending_alloc = n;
+	}
+	p = &ix->pending[code];
+	if (!p->ids)
+		p->ids = xmalloc(PENDING_IDS * sizeof(*p->ids));
+	p->ids[p->n++] = id;
+	if (p->n == PENDING_IDS)
+		index_flush_code(ix, code);
+}
+
 static void index_add_code(struct index *ix, uint32_t id, const char *s, size_t n)
 {
-	roaring_bitmap_add(index_bitmap(ix, intern(&ix->codes, s, n, 1)), id);
+	index_put(ix, intern(&ix->codes, s, n, 1), id);
 }
 
 /* File case id under its value v of ix's dimension (v as stored). */
@@ -178,7 +231,7 @@ static void index_add(struct index *ix, uint32_t id, const char *v)
 {
 	int any = 0;
 	if (!v || !*v) {
-		roaring_bitmap_add(index_bitmap(ix, 0), id);
+		index_put(ix, 0, id);
 		return;
 	}
 	switch (ix->dim->kind) {
@@ -194,7 +247,7 @@ static void index_add(struct index *ix, uint32_t id, const char *v)
 				p++;
 		}
 		if (!any)
-			roaring_bitmap_add(index_bitmap(ix, 0), id);
+			index_put(ix, 0, id);
 		break;
 	case STATS_DIM_BANDED: {
 		int64_t age;
@@ -1165,6 +1218,7 @@ int stats_feed_begin(struct stats_engine *e, struct storage *st, const char *con
 		free(f->ixs[k]->dense); /* new cases come */
 		f->ixs[k]->dense = NULL;
 		f->ixs[k]->ndense = 0;
+		f->ixs[k]->buffered = 1;
 	}
 	*out = f;
 	return 0;
@@ -1199,6 +1253,7 @@ int stats_feed_end(struct stats_feed *f, struct storage *st, int committed, stru
 		return 0;
 	for (int k = 0; k < f->n; k++) {
 		struct index *ix = f->ixs[k];
+		index_flush(ix);
 		if (!committed || !f->checked) {
 			index_reset(ix); /* loaded or scanned again by the next count */
 			continue;
