@@ -1103,10 +1103,10 @@ static void query_bind(sqlite3_stmt *s, const struct case_query *q)
 }
 
 /* For one organisation's cases, in two steps: the matching ids in id
- * order, then each whole row by id.  They come from the cases_owner index
- * (org_id, cas_CaseOwner), which is not in id order: sorting whole rows
- * meant decoding every case of the organisation for one page of 50 of the
- * web list (170 ms at 18,000 cases; bench/http_load).  Sorting their ids
+ * order, then each whole row by id.  The ids come from an index (cases_org,
+ * or cases_owner for one caseworker's cases): fetching whole rows through
+ * it meant decoding every case of the organisation for one page of 50 of
+ * the web list (170 ms at 18,000 cases; bench/http_load).  Reading the ids
  * alone reads only the index, and only the rows the caller visits are
  * fetched.  Other walks (exports: every case) read the table in id order
  * already and take the rows at once. */

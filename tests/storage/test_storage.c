@@ -336,6 +336,50 @@ static void bulk_transaction_is_all_or_nothing_and_leaves_wal(void **state)
 	assert_string_equal(journal_mode(f->path, mode, sizeof(mode)), "wal");
 }
 
+/* A caseworker's own cases come from the owner index, which holds only
+ * cases that have an owner (migration 9: a bulk import's cases, which have
+ * none, pay nothing for it), and a database from before upgrades to it. */
+static void owner_index_holds_owned_cases_only(void **state)
+{
+	struct fixture *f = *state;
+	struct case_record c;
+	struct sanad_error err;
+	struct case_query q = { 0 };
+	int64_t n;
+
+	for (int i = 0; i < 5; i++) {
+		fill_case(&c);
+		if (i < 2)
+			assert_int_equal(case_set(&c, "cas_CaseOwner", "amal", &err), 0);
+		assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
+		case_record_release(&c);
+	}
+	q.org_code = "ngo-a";
+	q.owner = "amal";
+	assert_int_equal(storage_case_count(f->st, &q, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(test_sql_int(f->path, "SELECT count(*) FROM cases INDEXED BY cases_owner "
+					       "WHERE org_id > 0 AND cas_CaseOwner IS NOT NULL"), 2);
+	assert_int_equal(test_sql_int(f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'cases_owner' "
+					       "AND sql LIKE '%WHERE cas_CaseOwner IS NOT NULL'"), 1);
+	/* a database of schema 8, with the index over every case, upgrades */
+	storage_close(f->st);
+	{
+		sqlite3 *db;
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, "DROP INDEX cases_owner; "
+						  "CREATE INDEX cases_owner ON cases(org_id, cas_CaseOwner); "
+						  "PRAGMA user_version = 8", NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
+	assert_int_equal(storage_open(&f->st, f->path, 0, &err), 0);
+	assert_int_equal(storage_schema_version(f->st), storage_schema_latest());
+	assert_int_equal(test_sql_int(f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'cases_owner' "
+					       "AND sql LIKE '%WHERE cas_CaseOwner IS NOT NULL'"), 1);
+	assert_int_equal(storage_case_count(f->st, &q, &n, &err), 0);
+	assert_int_equal(n, 2);
+}
+
 /* A bulk transaction of a caller that expects to be alone (the CLI import)
  * writes through a rollback journal when nobody else has the file open,
  * so that its new pages are written once; it is all or nothing like any
@@ -481,6 +525,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(case_each_reads_only_the_fields_asked_for, setup, teardown),
 		cmocka_unit_test_setup_teardown(check_finds_tampered_values_and_backup_copies, setup, teardown),
 		cmocka_unit_test(foreign_and_newer_databases_are_refused),
+		cmocka_unit_test_setup_teardown(owner_index_holds_owned_cases_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(bulk_alone_uses_a_rollback_journal, setup, teardown),
 		cmocka_unit_test_setup_teardown(bulk_transaction_is_all_or_nothing_and_leaves_wal, setup, teardown),
 		cmocka_unit_test_setup_teardown(readers_can_open_during_a_bulk_transaction, setup, teardown),
