@@ -113,16 +113,18 @@ void case_record_copy(struct case_record *dst, const struct case_record *src);
 /* Move the case's own values (not its repeating parts) into one allocation
  * with their array, so that a record handed to another thread is read
  * there as one stretch of memory and freed with one call (the importer's
- * writer; bench/README.md).  A value set afterwards is its own allocation
- * as usual: case_record_release frees the texts outside the block and then
- * the block.  Code that replaces a value of a flat record must not free a
+ * writer; bench/README.md).  A record already flat is left as it is.  A
+ * value set afterwards is its own allocation as usual: case_record_release
+ * frees the texts outside the block and then the block.  Code that replaces a value of a flat record must not free a
  * text inside the block: only the importer and the storage insert path,
  * which never do, see flat records. */
 void case_record_flatten(struct case_record *c);
 /* case_record_init with the case's values (by field index, canonical text
  * or NULL; copied) already in one flat block, as case_record_flatten leaves
- * it: a reader that builds many records makes each with one allocation. */
-void case_record_init_flat(struct case_record *c, const char *const *values);
+ * it: a reader that builds many records makes each with one allocation.
+ * only[0..nonly), when given, lists the indexes that may be set (a field
+ * may appear twice); values at other indexes are not read. */
+void case_record_init_flat(struct case_record *c, const char *const *values, const int *only, int nonly);
 
 /* Fill what follows from other fields and is missing: sex from gender, age at
  * identification from the birth date, age band and majority from the age,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int is_unknown(const char *s)
 {
@@ -191,22 +192,29 @@ static void record_release(struct record *r, enum group_id g)
 	r->flat = 0;
 }
 
-/* One block holding values[0..n) and their texts; *bytes its size. */
-static char **flat_block(const char *const *values, int n, size_t *bytes)
+/* One block holding values[0..n) and their texts; *bytes its size.  Only
+ * the indexes in only[0..nonly) may be set when only is given (the others
+ * are NULL): a reader that fills a dozen fields of a hundred says which. */
+static char **flat_block(const char *const *values, int n, const int *only, int nonly, size_t *bytes)
 {
 	size_t size = (size_t)n * sizeof(char *), len[256];
 	char **block, *p;
+	int all = !only;
 
-	for (int i = 0; i < n; i++)
+	if (all)
+		nonly = n;
+	for (int k = 0; k < nonly; k++) {
+		int i = all ? k : only[k];
 		if (values[i])
 			size += (len[i] = strlen(values[i])) + 1;
+	}
 	block = xmalloc(size);
+	memset(block, 0, (size_t)n * sizeof(char *));
 	p = (char *)(block + n);
-	for (int i = 0; i < n; i++) {
-		if (!values[i]) {
-			block[i] = NULL;
-			continue;
-		}
+	for (int k = 0; k < nonly; k++) {
+		int i = all ? k : only[k];
+		if (!values[i] || block[i])
+			continue; /* unset, or named twice in only */
 		memcpy(p, values[i], len[i] + 1);
 		block[i] = p;
 		p += len[i] + 1;
@@ -215,26 +223,22 @@ static char **flat_block(const char *const *values, int n, size_t *bytes)
 	return block;
 }
 
-void case_record_init_flat(struct case_record *c, const char *const *values)
+void case_record_init_flat(struct case_record *c, const char *const *values, const int *only, int nonly)
 {
 	memset(c, 0, sizeof(*c));
-	c->main.value = flat_block(values, domain_group(GROUP_CASE)->nfields, &c->main.flat);
+	c->main.value = flat_block(values, domain_group(GROUP_CASE)->nfields, only, nonly, &c->main.flat);
 }
 
 void case_record_flatten(struct case_record *c)
 {
-	int n = domain_group(GROUP_CASE)->nfields, outside = 0;
+	int n = domain_group(GROUP_CASE)->nfields;
 	struct record *r = &c->main;
 	char **block;
 	size_t bytes;
 
-	if (n > 256)
-		return; /* NEVER: the registry has about a hundred */
-	for (int i = 0; i < n && !outside; i++)
-		outside = r->value[i] && !in_flat_block(r, r->value[i]);
-	if (r->flat && !outside)
-		return;
-	block = flat_block((const char *const *)r->value, n, &bytes);
+	if (n > 256 || r->flat)
+		return; /* NEVER more; already flat: a value set since stays apart */
+	block = flat_block((const char *const *)r->value, n, NULL, 0, &bytes);
 	for (int i = 0; i < n; i++)
 		if (r->value[i] && !in_flat_block(r, r->value[i]))
 			free(r->value[i]);
@@ -450,10 +454,18 @@ int case_record_validate(const struct case_record *c, struct sanad_error *err)
 	const char *band = c->main.value[f->band];
 	const char *major = c->main.value[f->major];
 	const char *year = c->main.value[f->year];
-	char today[11];
-	struct sanad_date t = date_today();
+	/* today, worked out again only when the second changes: gmtime for
+	 * every imported record was a fiftieth of the reading thread's work */
+	static _Thread_local time_t today_at;
+	static _Thread_local struct sanad_date t;
+	static _Thread_local char today[11];
+	time_t now = time(NULL);
 
-	date_format(&t, today);
+	if (now != today_at) {
+		t = date_today();
+		date_format(&t, today);
+		today_at = now;
+	}
 	if (date_after(birth, ident) || date_after(birth, reg))
 		return sanad_error_set(err, SANAD_EINVAL,
 				       "prs_Birthdate: %s is after the identification or registration date", birth);

@@ -169,6 +169,7 @@ struct ctdc_reader {
 	long realigned, first_realigned;
 	long contradicted, first_contradicted;
 	int band_field, majority_field, org_field;
+	int *set_fields, nset_fields; /* the fields a row may set: mapped columns' and the organisation */
 };
 
 int import_ctdc_mapping(int i, const char **column, const char **field, const char **code)
@@ -407,8 +408,16 @@ static int on_header(void *ctx, const struct csv_row *h, struct sanad_error *err
 	}
 	if (!rc) {
 		int known = 0;
-		for (int j = 0; j < r->named; j++)
+		r->set_fields = xcalloc((size_t)r->named + 1, sizeof(int));
+		for (int j = 0; j < r->named; j++) {
+			int f = r->cols[j].field, seen = f < 0;
 			known += r->cols[j].def != NULL;
+			for (int k = 0; k < r->nset_fields && !seen; k++)
+				seen = r->set_fields[k] == f;
+			if (!seen)
+				r->set_fields[r->nset_fields++] = f;
+		}
+		r->set_fields[r->nset_fields++] = r->org_field;
 		if (!known)
 			rc = sanad_error_set(err, SANAD_EINVAL,
 					     "%s: no column is a CTDC column (is it another format? see 'sanad import --help')",
@@ -565,9 +574,8 @@ static int on_row(void *ctx, struct csv_row *row)
 		return stop;
 	}
 	/* only mapped fields are ever set: clear just those */
-	for (int j = 0; j < r->named; j++)
-		if (r->cols[j].field >= 0)
-			r->vals[r->cols[j].field] = NULL;
+	for (int k = 0; k < r->nset_fields; k++)
+		r->vals[r->set_fields[k]] = NULL;
 	for (int t = 0; t < r->ntargets; t++) {
 		memset(r->targets[t].set, 0, (size_t)r->targets[t].list->count);
 		r->targets[t].known = r->targets[t].any = 0;
@@ -623,7 +631,7 @@ static int on_row(void *ctx, struct csv_row *row)
 	/* CTDC names no organisation: the sink's default, in the one block
 	 * rather than added to the record after it */
 	r->vals[r->org_field] = import_sink_default_org(r->sink);
-	case_record_init_flat(&rec, r->vals);
+	case_record_init_flat(&rec, r->vals, r->set_fields, r->nset_fields);
 	stop = import_sink_accept(r->sink, row->row, &rec, NULL, NULL, NULL);
 	import_sink_raw(r->sink, NULL, 0);
 	return stop;
@@ -649,6 +657,7 @@ int import_read_ctdc(FILE *in, const char *name, struct import_sink *sink, struc
 	}
 	free(r.vals);
 	free(r.num);
+	free(r.set_fields);
 	for (int j = 0; r.names && j < r.ncols; j++)
 		free(r.names[j]);
 	free(r.names);

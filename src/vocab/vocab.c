@@ -38,6 +38,7 @@ static int slot_insert(struct vocab_list *l, const char *key, int index)
 		if (l->slots[s] < 0) {
 			l->slots[s] = index;
 			l->slot_keys[s] = key;
+			l->slot_hash[s] = h;
 			return 0;
 		}
 		if (!ascii_strcasecmp(l->slot_keys[s], key))
@@ -141,6 +142,7 @@ int vocab_parse(const char *text, size_t len, struct vocab_list **out_lists, int
 		l->nslots = keys * 2 + 7;
 		l->slots = xmalloc((size_t)l->nslots * sizeof(int));
 		l->slot_keys = xcalloc((size_t)l->nslots, sizeof(char *));
+		l->slot_hash = xcalloc((size_t)l->nslots, sizeof(uint32_t));
 		for (int s = 0; s < l->nslots; s++)
 			l->slots[s] = -1;
 		for (int e = 0; e < l->count; e++)
@@ -202,6 +204,7 @@ void vocab_lists_free(struct vocab_list *lists, int nlists)
 		free(l->entries);
 		free(l->slots);
 		free(l->slot_keys);
+		free(l->slot_hash);
 		free((char *)l->name);
 	}
 	free(lists);
@@ -250,7 +253,7 @@ const struct vocab_entry *vocab_lookup(const struct vocab_list *l, const char *v
 		int s = (int)((h + (uint32_t)i) % (uint32_t)l->nslots);
 		if (l->slots[s] < 0)
 			return NULL;
-		if (!ascii_strcasecmp(l->slot_keys[s], value))
+		if (l->slot_hash[s] == h && !ascii_strcasecmp(l->slot_keys[s], value))
 			return &l->entries[l->slots[s]];
 	}
 	return NULL;

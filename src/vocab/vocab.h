@@ -27,6 +27,7 @@ struct vocab_list {
 	/* private: open-addressing table over codes and aliases, lower-cased */
 	int *slots;
 	const char **slot_keys;
+	uint32_t *slot_hash;  /* hash_ci of slot_keys[s]: most probes end on it */
 	int nslots;
 };
 
