@@ -1242,7 +1242,21 @@ int stats_feed_committing(struct stats_feed *f, struct storage *st, struct sanad
 	int64_t written;
 	int rc = storage_stats_mark_raise_within(st, f->before, &written, err);
 	f->checked = !rc && written == f->fed && f->upto != INT64_MAX;
-	return rc;
+	if (!f->checked)
+		return rc;
+	/* saved in the same transaction: the indexes and the cases they count
+	 * are committed together, or neither is */
+	for (int k = 0; k < f->n; k++) {
+		struct index *ix = f->ixs[k];
+		index_flush(ix);
+		/* every case up to the last one written is in, and the log
+		 * watches them all from the commit on (the raise above) */
+		ix->mark = f->upto > f->before ? f->upto : f->before;
+		ix->seq = f->seq;
+		ix->present = 1;
+		index_save(st, ix);
+	}
+	return 0;
 }
 
 int stats_feed_end(struct stats_feed *f, struct storage *st, int committed, struct sanad_error *err)
@@ -1251,20 +1265,10 @@ int stats_feed_end(struct stats_feed *f, struct storage *st, int committed, stru
 
 	if (!f)
 		return 0;
-	for (int k = 0; k < f->n; k++) {
-		struct index *ix = f->ixs[k];
-		index_flush(ix);
-		if (!committed || !f->checked) {
-			index_reset(ix); /* loaded or scanned again by the next count */
-			continue;
-		}
-		/* every case up to the last one written is in, and the log
-		 * watches them all from the commit on (stats_feed_committing) */
-		ix->mark = f->upto > f->before ? f->upto : f->before;
-		ix->seq = f->seq;
-		ix->present = 1;
-		index_save(st, ix);
-	}
+	(void)st;
+	for (int k = 0; k < f->n; k++)
+		if (!committed || !f->checked)
+			index_reset(f->ixs[k]); /* loaded or scanned again by the next count */
 	if (committed && !f->checked)
 		rc = sanad_error_set(err, SANAD_EINVAL, "the statistics indexes missed some of the new cases: "
 					   "the next count reads them from the database");

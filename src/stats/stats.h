@@ -187,11 +187,13 @@ int stats_engine_prepare(struct stats_engine *e, struct storage *st, const char 
  *     id and its values by case field index (canonical text, as stored);
  *     from any one thread at a time;
  *   - stats_feed_committing, inside the transaction just before the
- *     commit: lifts the log's mark over the new cases in the same
- *     transaction, and checks that every case written was fed;
- *   - stats_feed_end after the transaction ended: when it committed
- *     (committed = 1) and the check passed, saves the indexes; otherwise
- *     forgets what was fed (the next count scans).  Frees the feed.
+ *     commit: lifts the log's mark over the new cases, checks that every
+ *     case written was fed, and if so saves the indexes, all in the same
+ *     transaction, so they commit or roll back with the cases;
+ *   - stats_feed_end after the transaction ended (committed = 1 if it
+ *     committed): unless the transaction committed with the check passed,
+ *     forgets what was fed (the next count loads or scans), and says so
+ *     when the check failed.  Frees the feed.
  * The engine's lock is held from begin to end: nothing else reads e then. */
 struct stats_feed;
 int stats_feed_begin(struct stats_engine *e, struct storage *st, const char *const *names, int n,

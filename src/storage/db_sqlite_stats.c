@@ -466,10 +466,18 @@ int storage_stats_bitmap_save(struct storage *st, const char *dim, size_t n, con
 {
 	sqlite3 *db;
 	sqlite3_stmt *s = NULL;
-	int ok = 1;
+	int ok = 1, within = storage_in_transaction(st);
 
-	if (cache_writer(st, &db))
+	/* inside st's transaction (a bulk import that fed the indexes): saved
+	 * with it, under a savepoint so that a failure leaves nothing half
+	 * written; otherwise on a connection of its own */
+	if (within) {
+		db = st->db;
+		if (sqlite3_exec(db, "SAVEPOINT stats_save", NULL, NULL, NULL) != SQLITE_OK)
+			return storage_sql_error(st, err, "saving statistics");
+	} else if (cache_writer(st, &db)) {
 		return sanad_error_set(err, SANAD_EDB, "saving statistics: %s is busy or read-only", st->path);
+	}
 	if (sqlite3_prepare_v2(db, "DELETE FROM stats_bitmap WHERE dim = ?1", -1, &s, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(s, 1, dim, -1, SQLITE_STATIC);
 		ok = sqlite3_step(s) == SQLITE_DONE;
@@ -511,6 +519,12 @@ int storage_stats_bitmap_save(struct storage *st, const char *dim, size_t n, con
 				  "DELETE FROM stats_change WHERE seq <= (SELECT CAST(value AS INTEGER) FROM meta "
 				  "WHERE key = 'stats_pruned');",
 				  NULL, NULL, NULL) == SQLITE_OK;
+	if (within) {
+		if (!ok)
+			sqlite3_exec(db, "ROLLBACK TO stats_save", NULL, NULL, NULL);
+		sqlite3_exec(db, "RELEASE stats_save", NULL, NULL, NULL);
+		return ok ? 0 : sanad_error_set(err, SANAD_EDB, "saving statistics of %s failed", dim);
+	}
 	if (cache_commit(db, ok))
 		return sanad_error_set(err, SANAD_EDB, "saving statistics of %s failed", dim);
 	return 0;

@@ -640,7 +640,10 @@ int storage_stats_bitmap_load(struct storage *st, const char *const *dims, int n
 			      void *ctx, int64_t *marks, int64_t *seqs, struct sanad_error *err);
 /* Replace the saved bitmaps of dim, in one transaction on a connection of
  * its own, then drop the change log no saved set needs any more (recording
- * how far in meta stats_pruned).  A cache: callers may ignore failure. */
+ * how far in meta stats_pruned).  Inside st's own transaction, they are
+ * written in it instead (and commit or roll back with it): the caller must
+ * then be describing exactly what that transaction will commit
+ * (stats_feed_committing).  A cache: callers may ignore failure. */
 int storage_stats_bitmap_save(struct storage *st, const char *dim, size_t n, const char *const *codes,
 			      const void *const *blobs, const size_t *lens, int64_t mark, int64_t seq,
 			      struct sanad_error *err);
