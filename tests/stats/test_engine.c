@@ -727,6 +727,23 @@ static void changes_are_seen(void **state)
 	stats_engine_close(e);
 }
 
+/* A new engine counting by q's first dimension shows code: a value only the
+ * saved bitmaps hold proves it loaded them instead of scanning. */
+static void saved_value_shows(struct fixture *f, const struct stats_query *q, const char *code)
+{
+	struct stats_engine *e;
+	struct stats_table t;
+	struct sanad_error err = { 0 };
+	int found = 0;
+	assert_int_equal(stats_engine_open(&e, &err), 0);
+	assert_int_equal(stats_engine_compute(e, f->st, q, &t, &err), 0);
+	for (int v = 0; v < t.columns[0].nvalues; v++)
+		found |= t.columns[0].values[v].code && !strcmp(t.columns[0].values[v].code, code);
+	assert_true(found);
+	stats_table_release(&t);
+	stats_engine_close(e);
+}
+
 static void saved_bitmaps_are_used(void **state)
 {
 	struct fixture *f = *state;
@@ -734,7 +751,6 @@ static void saved_bitmaps_are_used(void **state)
 	struct sanad_error err = { 0 };
 	const char *by[] = { "sex" };
 	struct stats_query q = { by, 1, 0 };
-	struct stats_table t;
 	int64_t seq_saved;
 
 	assert_int_equal(stats_engine_open(&e, &err), 0);
@@ -754,16 +770,7 @@ static void saved_bitmaps_are_used(void **state)
 	 * it loaded the saved bitmaps instead of scanning */
 	sql(f, "INSERT INTO stats_bitmap (dim, code, bitmap) SELECT dim, 'Zzz', bitmap FROM stats_bitmap "
 	       "WHERE dim = 'sex' AND code = 'Transgender'");
-	assert_int_equal(stats_engine_open(&e, &err), 0);
-	assert_int_equal(stats_engine_compute(e, f->st, &q, &t, &err), 0);
-	{
-		int found = 0;
-		for (int v = 0; v < t.columns[0].nvalues; v++)
-			found |= t.columns[0].values[v].code && !strcmp(t.columns[0].values[v].code, "Zzz");
-		assert_true(found);
-	}
-	stats_table_release(&t);
-	stats_engine_close(e);
+	saved_value_shows(f, &q, "Zzz");
 	sql(f, "DELETE FROM stats_bitmap WHERE code = 'Zzz'");
 	/* loaded, then brought up to date with the logged change */
 	assert_int_equal(stats_engine_open(&e, &err), 0);
@@ -829,17 +836,7 @@ static void fed_indexes_equal_a_scan(void **state)
 	/* a value only the saved bitmaps hold shows they are what a new engine uses */
 	sql(f, "INSERT INTO stats_bitmap (dim, code, bitmap) SELECT dim, 'Zzz', bitmap FROM stats_bitmap "
 	       "WHERE dim = 'sex' AND code = 'Female'");
-	{
-		struct stats_table t;
-		int found = 0;
-		assert_int_equal(stats_engine_open(&e, &err), 0);
-		assert_int_equal(stats_engine_compute(e, f->st, &q, &t, &err), 0);
-		for (int v = 0; v < t.columns[0].nvalues; v++)
-			found |= t.columns[0].values[v].code && !strcmp(t.columns[0].values[v].code, "Zzz");
-		assert_true(found);
-		stats_table_release(&t);
-		stats_engine_close(e);
-	}
+	saved_value_shows(f, &q, "Zzz");
 	sql(f, "DELETE FROM stats_bitmap WHERE code = 'Zzz'");
 	check_query(f, NULL, &q, pool_default);
 	check_query(f, NULL, &q2, pool_default);

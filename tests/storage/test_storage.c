@@ -291,6 +291,17 @@ static void count_cases(struct storage *st, int64_t expect)
 	assert_int_equal(n, expect);
 }
 
+static void insert_cases(struct storage *st, int n)
+{
+	struct case_record c;
+	struct sanad_error err;
+	for (int i = 0; i < n; i++) {
+		fill_case(&c);
+		assert_int_equal(storage_case_insert(st, &c, &err), 0);
+		case_record_release(&c);
+	}
+}
+
 static const char *journal_mode(const char *path, char *buf, size_t n)
 {
 	sqlite3 *db;
@@ -310,27 +321,18 @@ static const char *journal_mode(const char *path, char *buf, size_t n)
 static void bulk_transaction_is_all_or_nothing_and_leaves_wal(void **state)
 {
 	struct fixture *f = *state;
-	struct case_record c;
 	struct sanad_error err;
 	char mode[16];
 
 	assert_int_equal(storage_begin_bulk(f->st, 0, &err), 0);
 	assert_int_equal(storage_in_transaction(f->st), 1);
-	for (int i = 0; i < 3; i++) {
-		fill_case(&c);
-		assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
-		case_record_release(&c);
-	}
+	insert_cases(f->st, 3);
 	storage_rollback(f->st);
 	count_cases(f->st, 0);
 	assert_string_equal(journal_mode(f->path, mode, sizeof(mode)), "wal");
 
 	assert_int_equal(storage_begin_bulk(f->st, 0, &err), 0);
-	for (int i = 0; i < 3; i++) {
-		fill_case(&c);
-		assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
-		case_record_release(&c);
-	}
+	insert_cases(f->st, 3);
 	assert_int_equal(storage_commit(f->st, &err), 0);
 	count_cases(f->st, 3);
 	assert_string_equal(journal_mode(f->path, mode, sizeof(mode)), "wal");
@@ -396,11 +398,7 @@ static void bulk_alone_uses_a_rollback_journal(void **state)
 
 	assert_int_equal(storage_begin_bulk(f->st, 1, &err), 0);
 	assert_int_equal(storage_bulk_direct(f->st), 1);
-	for (int i = 0; i < 3; i++) {
-		fill_case(&c);
-		assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
-		case_record_release(&c);
-	}
+	insert_cases(f->st, 3);
 	assert_string_equal(journal_mode(f->path, mode, sizeof(mode)), "delete");
 	assert_int_equal(storage_open(&other, f->path, STORAGE_READONLY, &err), 0);
 	count_cases(other, 0);
@@ -412,11 +410,7 @@ static void bulk_alone_uses_a_rollback_journal(void **state)
 
 	assert_int_equal(storage_begin_bulk(f->st, 1, &err), 0);
 	assert_int_equal(storage_bulk_direct(f->st), 1);
-	for (int i = 0; i < 3; i++) {
-		fill_case(&c);
-		assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
-		case_record_release(&c);
-	}
+	insert_cases(f->st, 3);
 	assert_int_equal(storage_commit(f->st, &err), 0);
 	count_cases(f->st, 3);
 	assert_string_equal(journal_mode(f->path, mode, sizeof(mode)), "wal");
