@@ -1485,13 +1485,14 @@ int storage_max_items(struct storage *st, enum group_id g, const char *org_code,
  * journal holds only the pages that existed before and were changed (a
  * few: the last page of each B-tree), so the new pages are written once:
  * at a million CTDC rows (235 MB) the commit and checkpoint took 2.2 s in
- * WAL and 0.8 s this way (bench/README.md).  All or nothing and
+ * WAL and about 1 s this way (bench/README.md).  All or nothing and
  * synchronous=FULL as before; a crash leaves a hot journal that the next
  * open rolls back.  The price is WAL's readers: a process opening the file
- * during the import can read what was committed before it, but the commit
- * waits for its reads to end (storage_commit retries for up to two
- * minutes), and one that opens to write waits for the import to end (up to
- * its busy timeout of 5 s, then fails saying the database is locked).  So
+ * during the import can read what was committed before it until the import
+ * spills pages to the file (past the 256 MiB cache), the commit waits for
+ * its reads to end (storage_commit retries for up to two minutes), and one
+ * that opens to write waits for the import to end (journal_to_wal: up to
+ * 5 s, then it says why).  So
  * only a caller that expects to be alone asks for it (the CLI import), and
  * it happens only if nobody has the file open at the start; otherwise the
  * import runs in WAL as any transaction. */
