@@ -132,11 +132,11 @@ static void feed_committing(void *ctx, struct storage *st)
 }
 
 /* After the transaction: 1 when the indexes were saved from the feed. */
-static int feed_end(struct import_feed *f, struct storage *st, int committed)
+static int feed_end(struct import_feed *f, int committed)
 {
 	struct sanad_error err = { 0 };
 	int saved = f->feed && committed;
-	if (f->feed && stats_feed_end(f->feed, st, committed, &err))
+	if (f->feed && stats_feed_end(f->feed, committed, &err))
 		saved = 0;
 	f->feed = NULL;
 	if (f->engine)
@@ -243,7 +243,7 @@ int cmd_import(int argc, char **argv, struct cli_context *ctx)
 		opt.hooks = &feed_hooks;
 	storage_autocheckpoint(ctx->st, 0); /* made below, beside the statistics */
 	rc = import_files(ctx->st, (const char *const *)pos, &opt, &res, &err);
-	fed = feed_end(&feed, ctx->st, !rc && !opt.dry_run);
+	fed = feed_end(&feed, !rc && !opt.dry_run);
 
 	if (opt.rejects) {
 		if (fclose(opt.rejects) != 0 && !rc) {

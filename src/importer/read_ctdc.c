@@ -165,7 +165,6 @@ struct ctdc_reader {
 	char (*num)[24];         /* by column: a number in decimal */
 	char **view;             /* cells after realignment */
 	int view_alloc;
-	struct strbuf scratch;
 	long realigned, first_realigned;
 	long contradicted, first_contradicted;
 	int band_field, majority_field, org_field;
@@ -639,7 +638,7 @@ static int on_row(void *ctx, struct csv_row *row)
 
 int import_read_ctdc(FILE *in, const char *name, struct import_sink *sink, struct sanad_error *err)
 {
-	struct ctdc_reader r = { .name = name, .sink = sink, .scratch = STRBUF_INIT };
+	struct ctdc_reader r = { .name = name, .sink = sink };
 	struct csv_reader_spec spec = { on_header, on_row, &r, 1 };
 	int rc = csv_read_stream(in, name, sink, &spec, err);
 
@@ -663,6 +662,5 @@ int import_read_ctdc(FILE *in, const char *name, struct import_sink *sink, struc
 	free(r.names);
 	free(r.cols);
 	free(r.view);
-	strbuf_release(&r.scratch);
 	return rc;
 }

@@ -158,11 +158,11 @@ static uint32_t nbitmaps(const struct index *ix)
 	return ix->codes.count + 1;
 }
 
-static void index_flush(struct index *ix);
+static void index_pending_free(struct index *ix);
 
 static void index_reset(struct index *ix)
 {
-	index_flush(ix); /* frees what waits; the bitmaps go below */
+	index_pending_free(ix);
 	for (size_t i = 0; i < ix->bms_alloc; i++)
 		if (ix->bms[i])
 			roaring_bitmap_free(ix->bms[i]);
@@ -187,16 +187,22 @@ static void index_flush_code(struct index *ix, uint32_t code)
 	p->n = 0;
 }
 
-static void index_flush(struct index *ix)
+/* Forget the ids waiting (index_reset: their bitmaps go too). */
+static void index_pending_free(struct index *ix)
 {
-	for (size_t c = 0; c < ix->pending_alloc; c++) {
-		index_flush_code(ix, (uint32_t)c);
+	for (size_t c = 0; c < ix->pending_alloc; c++)
 		free(ix->pending[c].ids);
-	}
 	free(ix->pending);
 	ix->pending = NULL;
 	ix->pending_alloc = 0;
 	ix->buffered = 0;
+}
+
+static void index_flush(struct index *ix)
+{
+	for (size_t c = 0; c < ix->pending_alloc; c++)
+		index_flush_code(ix, (uint32_t)c);
+	index_pending_free(ix);
 }
 
 /* File case id under code (0: unknown). */
@@ -1259,13 +1265,12 @@ int stats_feed_committing(struct stats_feed *f, struct storage *st, struct sanad
 	return 0;
 }
 
-int stats_feed_end(struct stats_feed *f, struct storage *st, int committed, struct sanad_error *err)
+int stats_feed_end(struct stats_feed *f, int committed, struct sanad_error *err)
 {
 	int rc = 0;
 
 	if (!f)
 		return 0;
-	(void)st;
 	for (int k = 0; k < f->n; k++)
 		if (!committed || !f->checked)
 			index_reset(f->ixs[k]); /* loaded or scanned again by the next count */

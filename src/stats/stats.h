@@ -200,7 +200,7 @@ int stats_feed_begin(struct stats_engine *e, struct storage *st, const char *con
 		     struct stats_feed **out, struct sanad_error *err);
 void stats_feed_add(struct stats_feed *f, int64_t id, char *const *case_values);
 int stats_feed_committing(struct stats_feed *f, struct storage *st, struct sanad_error *err);
-int stats_feed_end(struct stats_feed *f, struct storage *st, int committed, struct sanad_error *err);
+int stats_feed_end(struct stats_feed *f, int committed, struct sanad_error *err);
 
 /* The cases q's scope, year and filters select (q's dimensions are ignored
  * and may be absent): their ids, ascending, in *ids (new; free it), and

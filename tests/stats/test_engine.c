@@ -187,7 +187,8 @@ static void to_record(const struct model *m, struct case_record *c)
 		fail_msg("case %s: %s", m->ref, err.message);
 }
 
-static void insert_model(struct fixture *f, struct model *m)
+/* Insert m, and hand it to feed as an import would (feed may be NULL). */
+static void insert_model_fed(struct fixture *f, struct model *m, struct stats_feed *feed)
 {
 	struct case_record c;
 	struct sanad_error err = { 0 };
@@ -198,7 +199,14 @@ static void insert_model(struct fixture *f, struct model *m)
 		fail_msg("insert: %s", err.message);
 	m->id = c.id;
 	m->alive = 1;
+	if (feed)
+		stats_feed_add(feed, c.id, c.main.value);
 	case_record_release(&c);
+}
+
+static void insert_model(struct fixture *f, struct model *m)
+{
+	insert_model_fed(f, m, NULL);
 }
 
 static void update_model(struct fixture *f, struct model *m)
@@ -783,21 +791,9 @@ static void saved_bitmaps_are_used(void **state)
  * NULL, or skip the case numbered unfed). */
 static void insert_fed(struct fixture *f, struct stats_feed *feed, int n, int unfed)
 {
-	static int refs;
 	for (int i = 0; i < n; i++, f->n++) {
-		struct model *m = &f->m[f->n];
-		struct case_record c;
-		struct sanad_error err = { 0 };
-		random_case(f, m);
-		snprintf(m->ref, sizeof(m->ref), "F-%d", ++refs);
-		to_record(m, &c);
-		if (storage_case_insert(f->st, &c, &err))
-			fail_msg("insert: %s", err.message);
-		m->id = c.id;
-		m->alive = 1;
-		if (feed && i != unfed)
-			stats_feed_add(feed, c.id, c.main.value);
-		case_record_release(&c);
+		random_case(f, &f->m[f->n]);
+		insert_model_fed(f, &f->m[f->n], i != unfed ? feed : NULL);
 	}
 }
 
@@ -823,7 +819,7 @@ static void fed_indexes_equal_a_scan(void **state)
 	insert_fed(f, feed, 40, -1);
 	assert_int_equal(stats_feed_committing(feed, f->st, &err), 0);
 	assert_int_equal(storage_commit(f->st, &err), 0);
-	assert_int_equal(stats_feed_end(feed, f->st, 1, &err), 0);
+	assert_int_equal(stats_feed_end(feed, 1, &err), 0);
 	stats_engine_close(e);
 	/* saved by the feed (nothing else ran): marks at the last case */
 	for (size_t d = 0; d < N(fed); d++) {
@@ -855,7 +851,7 @@ static void fed_indexes_equal_a_scan(void **state)
 	insert_fed(f, feed, 5, 2);
 	assert_int_equal(stats_feed_committing(feed, f->st, &err), 0);
 	assert_int_equal(storage_commit(f->st, &err), 0);
-	assert_int_not_equal(stats_feed_end(feed, f->st, 1, &err), 0);
+	assert_int_not_equal(stats_feed_end(feed, 1, &err), 0);
 	assert_non_null(strstr(err.message, "missed"));
 	stats_engine_close(e);
 	assert_int_equal(test_sql_int(f->path, "SELECT mark FROM stats_bitmap_state WHERE dim = 'sex'"), saved_seq);
@@ -868,7 +864,7 @@ static void fed_indexes_equal_a_scan(void **state)
 	insert_fed(f, feed, 5, -1);
 	storage_rollback(f->st);
 	f->n -= 5;
-	assert_int_equal(stats_feed_end(feed, f->st, 0, &err), 0);
+	assert_int_equal(stats_feed_end(feed, 0, &err), 0);
 	check_query(f, e, &q2, pool_default);
 	stats_engine_close(e);
 	check_query(f, NULL, &q2, pool_default);
