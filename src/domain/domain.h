@@ -126,6 +126,19 @@ void case_record_flatten(struct case_record *c);
  * may appear twice); values at other indexes are not read. */
 void case_record_init_flat(struct case_record *c, const char *const *values, const int *only, int nonly);
 
+/* Which of a case's own fields are set and whether it has repeating parts:
+ * what a bulk writer needs to know about a record before it touches the
+ * values.  Computed by the thread that built the record, while the record
+ * is in that core's cache; read by the writer thread instead of the
+ * record's hundred value slots (bench/README.md, eighth session).  It
+ * describes the record as it was: a change made since makes it stale. */
+struct case_shape {
+	uint64_t present[2]; /* bit i set: main.value[i] is set */
+	size_t children;     /* items in all repeating groups */
+	int wide;            /* the case has more than 128 fields: present is empty */
+};
+void case_record_shape(const struct case_record *c, struct case_shape *shape);
+
 /* Fill what follows from other fields and is missing: sex from gender, age at
  * identification from the birth date, age band and majority from the age,
  * registration year from the registration or identification date. */

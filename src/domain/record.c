@@ -247,6 +247,22 @@ void case_record_flatten(struct case_record *c)
 	r->flat = bytes;
 }
 
+void case_record_shape(const struct case_record *c, struct case_shape *shape)
+{
+	int n = domain_group(GROUP_CASE)->nfields;
+
+	memset(shape, 0, sizeof(*shape));
+	for (int g = 1; g < GROUP_COUNT; g++)
+		shape->children += c->child[g].count;
+	if (n > 128) {
+		shape->wide = 1;
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		if (c->main.value[i])
+			shape->present[i >> 6] |= (uint64_t)1 << (i & 63);
+}
+
 void case_record_init(struct case_record *c)
 {
 	memset(c, 0, sizeof(*c));

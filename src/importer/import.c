@@ -82,6 +82,7 @@ struct import_item {
 	long row;
 	const char *file, *record_word, *column_word; /* live for the whole import */
 	struct case_record rec;
+	struct case_shape shape;         /* rec's, made by the reader */
 	char *column, *value, *text;
 	char *raw;                       /* the record as a rejects-file cell, or NULL */
 	const struct organisation *org;
@@ -154,10 +155,14 @@ struct import_sink {
 	long inserted;
 	int new_orgs;
 	const char *w_file;       /* the current item's file */
-	struct import_item *pending; /* records not yet written */
+	/* records not yet written: items of the batch being handled, which
+	 * stay where the reader made them (with a writer thread), or copies
+	 * in pending_own (without one) */
+	struct import_item **pending;
+	struct import_item *pending_own;
 	struct case_record **pending_recs;
+	struct case_shape *pending_shapes;
 	size_t npending;
-	struct item_batch *dead;  /* finished items, to give back */
 	struct org_slot *orgs;    /* open addressing over codes */
 	size_t norgs, org_slots;
 	struct strbuf line;       /* scratch for one report line */
@@ -496,24 +501,6 @@ static void give_back(struct import_sink *s, struct item_batch *b)
 	pthread_mutex_unlock(&s->queue->mu);
 }
 
-/* The writer is done with item it: release it, or (with a writer thread)
- * move it to a batch given back to the reader to release. */
-static void retire(struct import_sink *s, struct import_item *it)
-{
-	if (!s->queue) {
-		item_finish(s, it);
-		return;
-	}
-	if (!s->dead)
-		s->dead = batch_new(IMPORT_BATCH_ITEMS);
-	s->dead->items[s->dead->n++] = *it;
-	memset(it, 0, sizeof(*it));
-	if (s->dead->n == IMPORT_BATCH_ITEMS) {
-		give_back(s, s->dead);
-		s->dead = NULL;
-	}
-}
-
 /* Write the records waiting in s->pending, in order, reporting a duplicate
  * reference at its row as storage_case_insert's caller would. */
 static void flush_pending(struct import_sink *s)
@@ -526,13 +513,16 @@ static void flush_pending(struct import_sink *s)
 		size_t done = 0;
 		int rc;
 
-		for (size_t i = start; i < n; i++)
-			s->pending_recs[i] = &s->pending[i].rec;
-		rc = storage_case_insert_batch(s->st, s->pending_recs + start, n - start, &done, &e);
+		for (size_t i = start; i < n; i++) {
+			s->pending_recs[i] = &s->pending[i]->rec;
+			s->pending_shapes[i] = s->pending[i]->shape;
+		}
+		rc = storage_case_insert_shaped(s->st, s->pending_recs + start, s->pending_shapes + start, n - start,
+						&done, &e);
 		s->inserted += (long)done;
 		if (!rc)
 			break;
-		bad = &s->pending[start + done];
+		bad = s->pending[start + done];
 		if (rc != SANAD_EEXIST) {
 			set_fatal(s, bad, e.message, e.code);
 			break;
@@ -542,8 +532,11 @@ static void flush_pending(struct import_sink *s)
 			break; /* nothing more is written after a rejection */
 		start += done + 1;
 	}
-	for (size_t i = 0; i < n; i++)
-		retire(s, &s->pending[i]);
+	/* with a writer thread the items go back to the reader with their
+	 * batch (writer_main); without one they are done with here */
+	if (!s->queue)
+		for (size_t i = 0; i < n; i++)
+			item_finish(s, s->pending[i]);
 	s->npending = 0;
 }
 
@@ -571,11 +564,18 @@ static void insert_record(struct import_sink *s, struct import_item *it)
 	}
 	if (atomic_load(&s->stop) || (!s->opt->skip_invalid && s->res->rejected))
 		return;
-	/* the pending list takes the item's record and raw line */
-	s->pending[s->npending++] = *it;
-	memset(&it->rec, 0, sizeof(it->rec));
-	it->raw = NULL;
-	it->column = it->value = it->text = NULL;
+	if (s->queue) {
+		/* written before its batch goes back (writer_main) */
+		s->pending[s->npending++] = it;
+	} else {
+		/* it is the caller's: the pending list takes its contents */
+		struct import_item *own = &s->pending_own[s->npending];
+		*own = *it;
+		memset(&it->rec, 0, sizeof(it->rec));
+		it->raw = NULL;
+		it->column = it->value = it->text = NULL;
+		s->pending[s->npending++] = own;
+	}
 	if (s->npending == IMPORT_PENDING)
 		flush_pending(s);
 }
@@ -630,11 +630,6 @@ static void *writer_main(void *arg)
 			pthread_cond_wait(&q->changed, &q->mu);
 		if (!q->count) {
 			pthread_mutex_unlock(&q->mu);
-			flush_pending(s);
-			if (s->dead) {
-				give_back(s, s->dead);
-				s->dead = NULL;
-			}
 			return NULL;
 		}
 		b = q->ring[q->head];
@@ -645,6 +640,10 @@ static void *writer_main(void *arg)
 
 		for (int i = 0; i < b->n; i++)
 			handle_item(s, &b->items[i]);
+		/* the records of the batch are written before it goes back:
+		 * they are read where the reader left them, never copied */
+		if (s->npending)
+			flush_pending(s);
 		if (b->wait) {
 			pthread_mutex_lock(&q->mu);
 			b->done = 1;
@@ -942,6 +941,7 @@ int import_sink_accept(struct import_sink *s, long row, struct case_record *rec,
 		case_record_flatten(rec); /* read by the writer as one stretch of memory */
 	it->rec = *rec; /* the item takes the record's contents */
 	memset(rec, 0, sizeof(*rec));
+	case_record_shape(&it->rec, &it->shape);
 	it->raw = raw_record(s);
 	submit(s, it);
 	return reader_stopped(s);
@@ -1013,7 +1013,9 @@ static void sink_init(struct import_sink *s, struct storage *st, const struct im
 	s->file = "-";
 	s->org_field = domain_field_index(GROUP_CASE, "snd_Organisation");
 	s->pending = xcalloc(IMPORT_PENDING, sizeof(*s->pending));
+	s->pending_own = xcalloc(IMPORT_PENDING, sizeof(*s->pending_own));
 	s->pending_recs = xcalloc(IMPORT_PENDING, sizeof(*s->pending_recs));
+	s->pending_shapes = xcalloc(IMPORT_PENDING, sizeof(*s->pending_shapes));
 }
 
 static void sink_release(struct import_sink *s)
@@ -1023,10 +1025,14 @@ static void sink_release(struct import_sink *s)
 		free(s->orgs[i].name);
 	}
 	free(s->orgs);
+	/* only copies can be left: a writer thread empties the list before
+	 * each batch goes back */
 	for (size_t i = 0; i < s->npending; i++)
-		item_release(&s->pending[i]);
+		item_release(s->pending[i]);
 	free(s->pending);
+	free(s->pending_own);
 	free(s->pending_recs);
+	free(s->pending_shapes);
 	free(s->default_org);
 	strbuf_release(&s->line);
 }

@@ -655,6 +655,7 @@ struct insert_shapes {
 	int module_ready;       /* sanad_case_rows is registered (bulk inserts) */
 	int sealed[128];        /* GROUP_CASE fields sealed at rest */
 	int nsealed;
+	uint64_t sealed_mask[2]; /* the same as bits (when nsealed < 128) */
 };
 
 static struct insert_shapes *insert_shapes(struct storage *st)
@@ -667,8 +668,10 @@ static struct insert_shapes *insert_shapes(struct storage *st)
 		st->insert_shapes->ref_i = domain_field_index(GROUP_CASE, "snd_CaseRef");
 		st->insert_shapes->org_i = domain_field_index(GROUP_CASE, "snd_Organisation");
 		for (int i = 0; i < gd->nfields && st->insert_shapes->nsealed < 128; i++)
-			if (storage_field_sealed(&gd->fields[i]))
+			if (storage_field_sealed(&gd->fields[i])) {
 				st->insert_shapes->sealed[st->insert_shapes->nsealed++] = i;
+				st->insert_shapes->sealed_mask[i >> 6] |= (uint64_t)1 << (i & 63);
+			}
 	}
 	return st->insert_shapes;
 }
@@ -1783,11 +1786,14 @@ static sqlite3_stmt *batch_stmt(struct storage *st, const uint64_t mask[2], stru
 }
 
 /* A case the batch statement can write: no repeating parts, nothing to seal
- * (so no name tokens or match key either). */
-static int batch_plain(struct storage *st, const struct case_record *c)
+ * (so no name tokens or match key either).  shape: c's, or NULL. */
+static int batch_plain(struct storage *st, const struct case_record *c, const struct case_shape *shape)
 {
 	const struct insert_shapes *shapes = insert_shapes(st);
 
+	if (shape && !shape->wide && shapes->nsealed < 128)
+		return !shape->children && !(shape->present[0] & shapes->sealed_mask[0]) &&
+		       !(shape->present[1] & shapes->sealed_mask[1]);
 	for (int g = 1; g < GROUP_COUNT; g++)
 		if (c->child[g].count)
 			return 0;
@@ -1799,9 +1805,10 @@ static int batch_plain(struct storage *st, const struct case_record *c)
 	return 1;
 }
 
-/* Write cases[0..n) (all plain) by one statement; *done as for the batch. */
-static int insert_plain_run(struct storage *st, struct case_record *const *cases, size_t n, size_t *done,
-			    struct sanad_error *err)
+/* Write cases[0..n) (all plain) by one statement; *done as for the batch.
+ * case_shapes: the cases', or NULL. */
+static int insert_plain_run(struct storage *st, struct case_record *const *cases,
+			    const struct case_shape *case_shapes, size_t n, size_t *done, struct sanad_error *err)
 {
 	const struct group_def *gd = domain_group(GROUP_CASE);
 	struct insert_shapes *shapes = insert_shapes(st);
@@ -1825,10 +1832,18 @@ static int insert_plain_run(struct storage *st, struct case_record *const *cases
 			c->main.value[ref_i] = generated_ref(ids[i]);
 			made_ref[i] = 1;
 		}
+		if (case_shapes && !case_shapes[i].wide) {
+			mask[0] |= case_shapes[i].present[0];
+			mask[1] |= case_shapes[i].present[1];
+			continue;
+		}
 		for (int f = 0; f < gd->nfields; f++)
-			if (c->main.value[f] && f != org_i)
+			if (c->main.value[f])
 				mask[f >> 6] |= (uint64_t)1 << (f & 63);
 	}
+	/* every case has a reference by now; the organisation is org_id */
+	mask[ref_i >> 6] |= (uint64_t)1 << (ref_i & 63);
+	mask[org_i >> 6] &= ~((uint64_t)1 << (org_i & 63));
 	if (rc) {
 		/* cases[i] is at fault; those before it were not written either:
 		 * write them one by one (the caller learns i from *done) */
@@ -1894,12 +1909,20 @@ out:
 int storage_case_insert_batch(struct storage *st, struct case_record *const *cases, size_t n, size_t *done,
 			      struct sanad_error *err)
 {
+	return storage_case_insert_shaped(st, cases, NULL, n, done, err);
+}
+
+int storage_case_insert_shaped(struct storage *st, struct case_record *const *cases,
+			       const struct case_shape *shapes, size_t n, size_t *done, struct sanad_error *err)
+{
 	size_t i = 0;
+	/* the batch statements name their columns by a 128-bit set */
+	int batchable = domain_group(GROUP_CASE)->nfields <= 128;
 
 	while (i < n) {
 		size_t j = i, k = 0;
 		int rc;
-		while (j < n && batch_plain(st, cases[j]))
+		while (j < n && batchable && batch_plain(st, cases[j], shapes ? &shapes[j] : NULL))
 			j++;
 		if (j == i) {
 			if ((rc = storage_case_insert(st, cases[i], err))) {
@@ -1909,7 +1932,8 @@ int storage_case_insert_batch(struct storage *st, struct case_record *const *cas
 			i++;
 			continue;
 		}
-		rc = j - i == 1 ? storage_case_insert(st, cases[i], err) : insert_plain_run(st, cases + i, j - i, &k, err);
+		rc = j - i == 1 ? storage_case_insert(st, cases[i], err)
+				: insert_plain_run(st, cases + i, shapes ? shapes + i : NULL, j - i, &k, err);
 		if (j - i == 1)
 			k = rc ? 0 : 1;
 		if (rc) {

@@ -78,6 +78,11 @@ int storage_case_insert(struct storage *st, struct case_record *c, struct sanad_
  * *done + 1).  Any other error leaves the transaction to be rolled back. */
 int storage_case_insert_batch(struct storage *st, struct case_record *const *cases, size_t n, size_t *done,
 			      struct sanad_error *err);
+/* The same with shapes[i] = case_record_shape(cases[i]), made by the caller
+ * where the records are in cache: the batch then reads only the values it
+ * writes.  A shape must describe its case as it is. */
+int storage_case_insert_shaped(struct storage *st, struct case_record *const *cases,
+			       const struct case_shape *shapes, size_t n, size_t *done, struct sanad_error *err);
 /* Replace the stored case c->id (fields and all repeating parts) with c. */
 int storage_case_update(struct storage *st, const struct case_record *c, struct sanad_error *err);
 /* Load the case with reference ref into *out (initialised here). */

@@ -84,6 +84,79 @@ static void assert_same_case(const struct case_record *a, const struct case_reco
 	}
 }
 
+static void plain_case(struct case_record *c, const char *sex, const char *ref)
+{
+	struct sanad_error err;
+	case_record_init(c);
+	assert_int_equal(case_set(c, "snd_Organisation", "ngo-a", &err), 0);
+	assert_int_equal(case_set(c, "snd_Sex", sex, &err), 0);
+	assert_int_equal(case_set(c, "snd_YearOfRegistration", "2019", &err), 0);
+	assert_int_equal(case_set(c, "prs_Citizenship", "UA", &err), 0);
+	if (ref)
+		assert_int_equal(case_set(c, "snd_CaseRef", ref, &err), 0);
+}
+
+/* A bulk batch writes each case as storage_case_insert would, with or
+ * without the shapes its caller made, and stops at a duplicate reference
+ * with the cases before it written. */
+static void batch_insert_writes_each_case_as_one_by_one(void **state)
+{
+	struct fixture *f = *state;
+	struct case_record c[6], back, *ptr[6];
+	struct case_shape shape[6];
+	struct sanad_error err;
+	size_t done = 99;
+
+	plain_case(&c[0], "Female", NULL);
+	plain_case(&c[1], "Male", NULL);
+	plain_case(&c[2], "Female", "X-7");
+	fill_case(&c[3]); /* a sealed name and repeating parts: written on its own */
+	plain_case(&c[4], "Male", NULL);
+	plain_case(&c[5], "Female", NULL);
+	for (int i = 0; i < 6; i++) {
+		case_record_flatten(&c[i]);
+		case_record_shape(&c[i], &shape[i]);
+		ptr[i] = &c[i];
+	}
+	assert_int_equal(shape[3].children, 3);
+	assert_true(shape[0].present[0] | shape[0].present[1]);
+	assert_int_equal(storage_begin_bulk(f->st, 0, &err), 0);
+	assert_int_equal(storage_case_insert_shaped(f->st, ptr, shape, 3, &done, &err), 0);
+	assert_int_equal(done, 3);
+	assert_int_equal(storage_case_insert_batch(f->st, ptr + 3, 3, &done, &err), 0);
+	assert_int_equal(done, 3);
+	assert_int_equal(storage_commit(f->st, &err), 0);
+	for (int i = 0; i < 6; i++) {
+		char want[32];
+		assert_int_equal(c[i].id, i + 1);
+		snprintf(want, sizeof(want), "SND-%06d", i + 1);
+		assert_string_equal(case_get(&c[i], "snd_CaseRef"), i == 2 ? "X-7" : want);
+		assert_int_equal(storage_case_get_by_id(f->st, c[i].id, &back, &err), 0);
+		assert_same_case(&c[i], &back);
+		case_record_release(&back);
+		case_record_release(&c[i]);
+	}
+
+	/* a duplicate in the middle of a run: the case before it is in */
+	plain_case(&c[0], "Male", NULL);
+	plain_case(&c[1], "Male", "X-7");
+	plain_case(&c[2], "Male", NULL);
+	for (int i = 0; i < 3; i++)
+		case_record_shape(&c[i], &shape[i]);
+	assert_int_equal(storage_begin_bulk(f->st, 0, &err), 0);
+	assert_int_equal(storage_case_insert_shaped(f->st, ptr, shape, 3, &done, &err), SANAD_EEXIST);
+	assert_int_equal(done, 1);
+	assert_non_null(strstr(err.message, "X-7"));
+	assert_int_equal(c[0].id, 7);
+	assert_int_equal(c[1].id, 0);
+	assert_int_equal(storage_commit(f->st, &err), 0);
+	assert_int_equal(storage_case_get(f->st, "SND-000007", &back, &err), 0);
+	assert_string_equal(case_get(&back, "snd_Sex"), "Male");
+	case_record_release(&back);
+	for (int i = 0; i < 3; i++)
+		case_record_release(&c[i]);
+}
+
 static void schema_has_a_column_for_every_field(void **state)
 {
 	struct fixture *f = *state;
@@ -512,6 +585,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(schema_has_a_column_for_every_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(database_is_wal_and_private, setup, teardown),
 		cmocka_unit_test_setup_teardown(insert_then_get_returns_the_same_case, setup, teardown),
+		cmocka_unit_test_setup_teardown(batch_insert_writes_each_case_as_one_by_one, setup, teardown),
 		cmocka_unit_test_setup_teardown(update_replaces_fields_and_items, setup, teardown),
 		cmocka_unit_test_setup_teardown(rollback_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(unknown_organisation_and_duplicate_ref_are_refused, setup, teardown),
