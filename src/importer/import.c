@@ -60,12 +60,17 @@
 
 /* The queue between reader and writer: a batch amortises the locking over
  * many records, and a few batches in flight let either side run ahead a
- * little without memory growing with the file. */
-#define IMPORT_BATCH_ITEMS 256
-#define IMPORT_QUEUE_BATCHES 16
+ * little without memory growing with the file.  Few and small: the writer
+ * reads each record from the other core's cache, and 4,096 records in
+ * flight (16 of 256, about 4 MB) had left it there for the slower shared
+ * cache or memory; 512 made 1M-row imports about a tenth faster
+ * (bench/README.md, eighth session). */
+#define IMPORT_BATCH_ITEMS 64
+#define IMPORT_QUEUE_BATCHES 8
 /* Records the writer collects before writing them with one statement
- * (storage_case_insert_batch). */
-#define IMPORT_PENDING 256
+ * (storage_case_insert_shaped): at most a batch's, since a batch's records
+ * are written before it goes back. */
+#define IMPORT_PENDING IMPORT_BATCH_ITEMS
 
 enum item_kind {
 	ITEM_RECORD,   /* insert rec */
