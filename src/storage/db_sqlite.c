@@ -338,6 +338,8 @@ void storage_close(struct storage *st)
 		free(st->stmt_slots[i].sql);
 	}
 	storage_crypto_close(st);
+	storage_writeback_stop(st->writeback); /* a bulk transaction never ended */
+	st->writeback = NULL;
 	if (st->db) {
 		/* every statement must be finalised by now: a leftover one is a bug */
 		sqlite3_stmt *left = sqlite3_next_stmt(st->db, NULL);
@@ -1543,6 +1545,8 @@ int storage_begin_bulk(struct storage *st, int alone, struct sanad_error *err)
 	/* PRAGMA foreign_keys is ignored inside a transaction: set before */
 	exec_sql(st, "PRAGMA cache_size = -" BULK_CACHE_TEXT "; PRAGMA foreign_keys = OFF", NULL);
 	st->bulk_direct = alone && journal_to_rollback(st);
+	if (st->bulk_direct)
+		st->writeback = storage_writeback_start(st->path);
 	if ((rc = storage_begin(st, err)))
 		storage_bulk_end(st);
 	return rc;
@@ -1553,9 +1557,16 @@ int storage_bulk_direct(const struct storage *st)
 	return st->bulk && st->bulk_direct;
 }
 
+int storage_bulk_writeback(const struct storage *st)
+{
+	return st->bulk && st->writeback != NULL;
+}
+
 void storage_bulk_end(struct storage *st)
 {
 	st->bulk = 0;
+	storage_writeback_stop(st->writeback);
+	st->writeback = NULL;
 	exec_sql(st, "PRAGMA cache_size = -65536; PRAGMA foreign_keys = ON", NULL);
 	if (st->bulk_direct) {
 		/* back to WAL for everyone after us; should a reader keep the

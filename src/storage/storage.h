@@ -530,6 +530,10 @@ int storage_register_victims(struct storage *st, const char *country, const char
 int storage_begin_bulk(struct storage *st, int alone, struct sanad_error *err);
 /* 1 while a storage_begin_bulk transaction writes through a rollback journal. */
 int storage_bulk_direct(const struct storage *st);
+/* 1 while a helper thread has the disk start writing the pages of this
+ * direct bulk transaction as they reach the file, so that its commit waits
+ * less (db_sqlite_writeback.c); 0 otherwise. */
+int storage_bulk_writeback(const struct storage *st);
 
 /* ---- population and figures (issue 5) ---- */
 

@@ -40,6 +40,7 @@ struct storage {
 	sqlite3_stmt *match_update;               /* cases.match_key (issue 5) */
 	int bulk;                                 /* a storage_begin_bulk transaction is open */
 	int bulk_direct;                          /* ... in a rollback journal, not the WAL */
+	struct bulk_writeback *writeback;         /* ... whose pages the disk writes meanwhile */
 	/* the statements of the server's hot paths, prepared once per
 	 * connection (parsing SQL was most of a case read's CPU time):
 	 * finalised by storage_close; each is reset after use, so that none
@@ -62,6 +63,11 @@ struct storage {
 sqlite3_stmt *storage_hot(struct storage *st, enum storage_hot slot, const char *sql, struct sanad_error *err);
 /* Finalise the cached INSERTs by present columns (storage_close). */
 void storage_insert_shapes_free(struct storage *st);
+/* A thread that has the kernel start writing path's dirty pages every
+ * 100 ms, or NULL (db_sqlite_writeback.c); stopped and freed by
+ * storage_writeback_stop (NULL: nothing). */
+struct bulk_writeback *storage_writeback_start(const char *path);
+void storage_writeback_stop(struct bulk_writeback *w);
 /* Undo storage_begin_bulk's settings once its transaction has ended. */
 void storage_bulk_end(struct storage *st);
 

@@ -471,6 +471,8 @@ static void bulk_alone_uses_a_rollback_journal(void **state)
 
 	assert_int_equal(storage_begin_bulk(f->st, 1, &err), 0);
 	assert_int_equal(storage_bulk_direct(f->st), 1);
+	/* the disk is asked to write the new pages as they reach the file */
+	assert_int_equal(storage_bulk_writeback(f->st), 1);
 	insert_cases(f->st, 3);
 	assert_string_equal(journal_mode(f->path, mode, sizeof(mode)), "delete");
 	assert_int_equal(storage_open(&other, f->path, STORAGE_READONLY, &err), 0);
@@ -478,6 +480,7 @@ static void bulk_alone_uses_a_rollback_journal(void **state)
 	storage_close(other);
 	storage_rollback(f->st);
 	assert_int_equal(storage_bulk_direct(f->st), 0);
+	assert_int_equal(storage_bulk_writeback(f->st), 0);
 	count_cases(f->st, 0);
 	assert_string_equal(journal_mode(f->path, mode, sizeof(mode)), "wal");
 
@@ -494,6 +497,7 @@ static void bulk_alone_uses_a_rollback_journal(void **state)
 	assert_int_equal(storage_open(&other, f->path, 0, &err), 0);
 	assert_int_equal(storage_begin_bulk(f->st, 1, &err), 0);
 	assert_int_equal(storage_bulk_direct(f->st), 0);
+	assert_int_equal(storage_bulk_writeback(f->st), 0);
 	fill_case(&c);
 	assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
 	case_record_release(&c);
