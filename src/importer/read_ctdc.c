@@ -141,6 +141,22 @@ struct ctdc_map {
 	int target;                    /* CT_FLAG: index into the reader's targets */
 };
 
+/* The cells a value column saw last and what they meant.  A CTDC file
+ * repeats a few values per column (years, sexes, age bands, countries) a
+ * million times: a cell seen before costs a compare instead of the
+ * unknown-spellings checks and a vocabulary probe (about 1,000 of the
+ * reading thread's instructions a row; bench/README.md, eighth session).
+ * A slot holds one cell; another cell with the same hash replaces it. */
+#define MEMO_SLOTS 64 /* a power of two */
+#define MEMO_CELL 24
+
+struct cell_memo {
+	unsigned char len;   /* the cell's length + 1; 0: empty */
+	char cell[MEMO_CELL];
+	const char *value;   /* what the cell sets: a vocabulary code, num, or NULL (unknown) */
+	char num[24];        /* a number in decimal (FK_INT fields) */
+};
+
 /* A multi-select field filled from flags. */
 struct flag_target {
 	int field;
@@ -169,6 +185,7 @@ struct ctdc_reader {
 	long contradicted, first_contradicted;
 	int band_field, majority_field, org_field;
 	int *set_fields, nset_fields; /* the fields a row may set: mapped columns' and the organisation */
+	struct cell_memo **memo;      /* by column: value columns' memos, else NULL */
 };
 
 int import_ctdc_mapping(int i, const char **column, const char **field, const char **code)
@@ -407,6 +424,12 @@ static int on_header(void *ctx, const struct csv_row *h, struct sanad_error *err
 	}
 	if (!rc) {
 		int known = 0;
+		r->memo = xcalloc((size_t)r->named + 1, sizeof(*r->memo));
+		for (int j = 0; j < r->named; j++) {
+			enum ctdc_kind k = r->cols[j].def && r->cols[j].field >= 0 ? r->cols[j].def->kind : CT_NOT_KEPT;
+			if (k == CT_VALUE || k == CT_AGE || k == CT_COUNTRY || k == CT_BOOL)
+				r->memo[j] = xcalloc(MEMO_SLOTS, sizeof(**r->memo));
+		}
 		r->set_fields = xcalloc((size_t)r->named + 1, sizeof(int));
 		for (int j = 0; j < r->named; j++) {
 			int f = r->cols[j].field, seen = f < 0;
@@ -544,6 +567,44 @@ static int set_value(struct ctdc_reader *r, int j, const struct ctdc_map *m, con
 	return 0;
 }
 
+static unsigned memo_slot(const char *cell, size_t n)
+{
+	const unsigned char *c = (const unsigned char *)cell;
+	unsigned h = (unsigned)n * 7u;
+	if (n)
+		h += c[0] * 31u + c[n - 1] * 17u + c[n / 2] * 5u + c[n > 1] * 3u;
+	return h & (MEMO_SLOTS - 1);
+}
+
+/* set_value through the column's memo, if it has one. */
+static int set_value_memo(struct ctdc_reader *r, int j, const struct ctdc_map *m, const char *cell,
+			  struct sanad_error *e)
+{
+	struct cell_memo *slot;
+	size_t n;
+	int rc;
+
+	if (!r->memo[j] || (n = strlen(cell)) >= MEMO_CELL)
+		return set_value(r, j, m, cell, e);
+	slot = &r->memo[j][memo_slot(cell, n)];
+	if (slot->len == n + 1 && !memcmp(slot->cell, cell, n)) {
+		if (slot->value)
+			r->vals[m->field] = slot->value;
+		return 0;
+	}
+	r->vals[m->field] = NULL; /* cleared for the row already; unknown leaves it so */
+	if ((rc = set_value(r, j, m, cell, e)))
+		return rc; /* a rejection: not remembered */
+	slot->len = (unsigned char)(n + 1);
+	memcpy(slot->cell, cell, n);
+	slot->value = r->vals[m->field];
+	if (slot->value == r->num[j]) {
+		memcpy(slot->num, r->num[j], sizeof(slot->num));
+		slot->value = r->vals[m->field] = slot->num;
+	}
+	return 0;
+}
+
 static int minor_band(const char *band)
 {
 	return !strcmp(band, "0--8") || !strcmp(band, "9--17");
@@ -586,7 +647,11 @@ static int on_row(void *ctx, struct csv_row *row)
 			continue;
 		if (m->def->kind == CT_FLAG) {
 			struct flag_target *t = &r->targets[m->target];
-			int flag = parse_flag(cell);
+			/* forty flag columns a row, nearly all "-", "0" or "1" */
+			int flag = cell[0] == '-' && !cell[1] ? -1
+				 : cell[0] == '0' && !cell[1] ? 0
+				 : cell[0] == '1' && !cell[1] ? 1
+							    : parse_flag(cell);
 			if (flag == -2) {
 				stop = reject(r, row->row, m->def->name, cell, "not a flag (1, 0, or - for unknown)");
 				import_sink_raw(r->sink, NULL, 0);
@@ -600,7 +665,7 @@ static int on_row(void *ctx, struct csv_row *row)
 			}
 			continue;
 		}
-		if (set_value(r, j, m, cell, &e)) {
+		if (set_value_memo(r, j, m, cell, &e)) {
 			stop = reject(r, row->row, m->def->name, cell, e.message);
 			import_sink_raw(r->sink, NULL, 0);
 			return stop;
@@ -654,6 +719,9 @@ int import_read_ctdc(FILE *in, const char *name, struct import_sink *sink, struc
 		free(r.targets[t].set);
 		strbuf_release(&r.targets[t].joined);
 	}
+	for (int j = 0; r.memo && j < r.named; j++)
+		free(r.memo[j]);
+	free(r.memo);
 	free(r.vals);
 	free(r.num);
 	free(r.set_fields);

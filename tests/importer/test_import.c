@@ -522,6 +522,62 @@ static void test_ctdc_values_and_flags(void **state)
 	(void)q;
 }
 
+/* The reader remembers the cells of each value column; a cell read again,
+ * in whatever spelling, and cells that push others out of its memory must
+ * mean what they meant the first time, and a bad cell is refused each time
+ * it comes. */
+static void test_ctdc_repeated_cells_read_alike(void **state)
+{
+	struct fixture *f = *state;
+	const struct vocab_list *countries = vocab_list_find("country");
+	static const char *years[] = { "2015", "2015.0", "2016", "-99", "2015" };
+	static const char *want_year[] = { "2015", "2015", "2016", NULL, "2015" };
+	static const char *sexes[] = { "Female", "female", "Male", "-", "MALE" };
+	static const char *want_sex[] = { "Female", "Female", "Male", NULL, "Male" };
+	struct import_options opt = { .skip_invalid = 1 };
+	struct import_result res;
+	struct strbuf text = STRBUF_INIT;
+	char *rejects = NULL;
+	size_t rejects_len;
+	int rows = 600, n = 0;
+
+	assert_non_null(countries);
+	assert_true(countries->count > 150);
+	strbuf_addstr(&text, "yearOfRegistration,gender,citizenship\n");
+	for (int i = 0; i < rows; i++) {
+		if (i == 100 || i == 400)
+			strbuf_addstr(&text, "20x6,Female,US\n"); /* rows 101 and 402 */
+		strbuf_addf(&text, "%s,%s,%s\n", years[i % 5], sexes[(i / 5) % 5],
+			    countries->entries[(i * 7) % 150].code);
+	}
+	opt.rejects = open_memstream(&rejects, &rejects_len);
+	assert_int_equal(import_text(f, IMPORT_CTDC, text.buf, 0, &opt, &res), 0);
+	fclose(opt.rejects);
+	assert_int_equal(res.imported, rows);
+	assert_int_equal(res.rejected, 2);
+	contains(rejects, "test,101,yearOfRegistration,20x6,");
+	contains(rejects, "test,402,yearOfRegistration,20x6,");
+	for (int i = 0; i < rows; i++) {
+		char ref[32];
+		struct case_record c;
+		const char *y = want_year[i % 5], *sx = want_sex[(i / 5) % 5];
+		snprintf(ref, sizeof(ref), "SND-%06d", ++n);
+		get_case(f, ref, &c);
+		if (y)
+			assert_string_equal(case_get(&c, "snd_YearOfRegistration"), y);
+		else
+			assert_null(case_get(&c, "snd_YearOfRegistration"));
+		if (sx)
+			assert_string_equal(case_get(&c, "snd_Sex"), sx);
+		else
+			assert_null(case_get(&c, "snd_Sex"));
+		assert_string_equal(case_get(&c, "prs_Citizenship"), countries->entries[(i * 7) % 150].code);
+		case_record_release(&c);
+	}
+	free(rejects);
+	strbuf_release(&text);
+}
+
 static void test_ctdc_any_order_and_case(void **state)
 {
 	struct fixture *f = *state;
@@ -769,6 +825,7 @@ int main(void)
 		cmocka_unit_test(test_ctdc_mapping_codes_exist),
 		cmocka_unit_test_setup_teardown(test_ctdc_values_and_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctdc_any_order_and_case, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctdc_repeated_cells_read_alike, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctdc_spilled_list_realigned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctdc_contradiction_and_future, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xform_single_keeps_every_answer, setup, teardown),
