@@ -88,6 +88,7 @@ struct import_item {
 	const char *file, *record_word, *column_word; /* live for the whole import */
 	struct case_record rec;
 	struct case_shape shape;         /* rec's, made by the reader */
+	int default_org;                 /* rec belongs to the sink's default organisation */
 	char *column, *value, *text;
 	char *raw;                       /* the record as a rejects-file cell, or NULL */
 	const struct organisation *org;
@@ -555,8 +556,9 @@ static void insert_record(struct import_sink *s, struct import_item *it)
 
 	if (!s->st || (!s->opt->skip_invalid && s->res->rejected))
 		return;
-	org = rec->main.value[s->org_field];
-	if (!(s->default_org && !strcmp(org, s->default_org)) && !((slot = org_slot(s, org, 0)) && slot->exists)) {
+	/* the reader compared the organisation while the record was in its
+	 * cache: the writer reads it only for another organisation */
+	if (!it->default_org && !((slot = org_slot(s, org = rec->main.value[s->org_field], 0)) && slot->exists)) {
 		/* ensure_org may report: what came before is reported first */
 		flush_pending(s);
 		if ((rc = ensure_org(s, org, &e))) {
@@ -947,6 +949,7 @@ int import_sink_accept(struct import_sink *s, long row, struct case_record *rec,
 	it->rec = *rec; /* the item takes the record's contents */
 	memset(rec, 0, sizeof(*rec));
 	case_record_shape(&it->rec, &it->shape);
+	it->default_org = s->default_org && it->rec.main.value[org_i] && !strcmp(it->rec.main.value[org_i], s->default_org);
 	it->raw = raw_record(s);
 	submit(s, it);
 	return reader_stopped(s);

@@ -611,9 +611,9 @@ static int next_case_id(struct storage *st, int64_t *id, struct sanad_error *err
 
 /* "SND-000123": the reference of a case that came without one.  By hand,
  * since snprintf cost a bulk import a tenth of its writing time. */
-static char *generated_ref(int64_t id)
+static size_t format_generated_ref(int64_t id, char out[32])
 {
-	char digits[24], *ref;
+	char digits[24];
 	int n = 0;
 	uint64_t v = id > 0 ? (uint64_t)id : 0;
 
@@ -623,12 +623,18 @@ static char *generated_ref(int64_t id)
 	} while (v);
 	while (n < 6)
 		digits[n++] = '0';
-	ref = xmalloc((size_t)n + 5);
-	memcpy(ref, "SND-", 4);
+	memcpy(out, "SND-", 4);
 	for (int k = 0; k < n; k++)
-		ref[4 + k] = digits[n - 1 - k];
-	ref[4 + n] = '\0';
-	return ref;
+		out[4 + k] = digits[n - 1 - k];
+	out[4 + n] = '\0';
+	return (size_t)n + 4;
+}
+
+static char *generated_ref(int64_t id)
+{
+	char ref[32];
+	size_t n = format_generated_ref(id, ref);
+	return xstrndup(ref, n);
 }
 
 /* ---- inserts naming only the columns a record has (the insert path) ----
@@ -1594,6 +1600,7 @@ void storage_bulk_end(struct storage *st)
 struct case_rows {
 	const struct field_def *fields; /* GROUP_CASE's */
 	int nfields;
+	int ref_i;                       /* snd_CaseRef: generated from the id when unset */
 	struct case_record *const *cases;
 	const int64_t *ids, *org_ids;
 	int64_t now;
@@ -1712,7 +1719,11 @@ static int case_rows_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int 
 	f = &r->fields[col - 3];
 	v = r->cases[r->pos]->main.value[col - 3];
 	/* as bind_value binds them */
-	if (!v)
+	if (!v && col - 3 == r->ref_i) {
+		char ref[32];
+		size_t n = format_generated_ref(r->ids[r->pos], ref);
+		sqlite3_result_text(ctx, ref, (int)n, SQLITE_TRANSIENT);
+	} else if (!v)
 		;
 	else if (f->kind == FK_INT)
 		sqlite3_result_int64(ctx, strtoll(v, NULL, 10));
@@ -1825,9 +1836,8 @@ static int insert_plain_run(struct storage *st, struct case_record *const *cases
 	struct insert_shapes *shapes = insert_shapes(st);
 	int ref_i = shapes->ref_i, org_i = shapes->org_i;
 	int64_t *ids = xmalloc(n * sizeof(*ids)), *org_ids = xmalloc(n * sizeof(*org_ids));
-	unsigned char *made_ref = xcalloc(n, 1);
-	struct case_rows rows = { .fields = gd->fields, .nfields = gd->nfields, .cases = cases, .ids = ids,
-				  .org_ids = org_ids, .n = n, .now = storage_now() };
+	struct case_rows rows = { .fields = gd->fields, .nfields = gd->nfields, .ref_i = ref_i, .cases = cases,
+				  .ids = ids, .org_ids = org_ids, .n = n, .now = storage_now() };
 	uint64_t mask[2] = { 0, 0 };
 	sqlite3_stmt *s;
 	size_t i;
@@ -1839,10 +1849,6 @@ static int insert_plain_run(struct storage *st, struct case_record *const *cases
 		if ((rc = org_id_for(st, c->main.value[org_i], &org_ids[i], err)) ||
 		    (rc = next_case_id(st, &ids[i], err)))
 			break;
-		if (!c->main.value[ref_i]) {
-			c->main.value[ref_i] = generated_ref(ids[i]);
-			made_ref[i] = 1;
-		}
 		if (case_shapes && !case_shapes[i].wide) {
 			mask[0] |= case_shapes[i].present[0];
 			mask[1] |= case_shapes[i].present[1];
@@ -1852,7 +1858,8 @@ static int insert_plain_run(struct storage *st, struct case_record *const *cases
 			if (c->main.value[f])
 				mask[f >> 6] |= (uint64_t)1 << (f & 63);
 	}
-	/* every case has a reference by now; the organisation is org_id */
+	/* every case has a reference (its own, or one made from its id as the
+	 * row is read); the organisation is org_id */
 	mask[ref_i >> 6] |= (uint64_t)1 << (ref_i & 63);
 	mask[org_i >> 6] &= ~((uint64_t)1 << (org_i & 63));
 	if (rc) {
@@ -1894,26 +1901,25 @@ static int insert_plain_run(struct storage *st, struct case_record *const *cases
 		rc = 0;
 		goto out;
 	}
-	/* rows[0..pos) are in; pos failed; the ids and references given to
-	 * the rest are taken back, to be given again when they are inserted */
+	/* rows[0..pos) are in; pos failed; the ids given to the rest are
+	 * taken back, to be given again when they are inserted */
 	for (i = 0; i < rows.pos && i < n; i++)
 		cases[i]->id = ids[i];
 	*done = rows.pos < n ? rows.pos : n;
 	st->next_id = 0;
-	for (i = *done + 1; i < n; i++)
-		if (made_ref[i]) {
-			free(cases[i]->main.value[ref_i]);
-			cases[i]->main.value[ref_i] = NULL;
+	if (rc == SQLITE_CONSTRAINT_UNIQUE && *done < n) {
+		char made[32];
+		const char *ref = cases[*done]->main.value[ref_i];
+		if (!ref) {
+			format_generated_ref(ids[*done], made);
+			ref = made;
 		}
-	if (rc == SQLITE_CONSTRAINT_UNIQUE && *done < n)
-		rc = sanad_error_set(err, SANAD_EEXIST, "snd_CaseRef: a case '%s' already exists",
-				     cases[*done]->main.value[ref_i]);
-	else
+		rc = sanad_error_set(err, SANAD_EEXIST, "snd_CaseRef: a case '%s' already exists", ref);
+	} else
 		rc = db_error(st, err, "inserting cases");
 out:
 	free(ids);
 	free(org_ids);
-	free(made_ref);
 	return rc;
 }
 

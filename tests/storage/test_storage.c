@@ -130,8 +130,14 @@ static void batch_insert_writes_each_case_as_one_by_one(void **state)
 		char want[32];
 		assert_int_equal(c[i].id, i + 1);
 		snprintf(want, sizeof(want), "SND-%06d", i + 1);
-		assert_string_equal(case_get(&c[i], "snd_CaseRef"), i == 2 ? "X-7" : want);
 		assert_int_equal(storage_case_get_by_id(f->st, c[i].id, &back, &err), 0);
+		assert_string_equal(case_get(&back, "snd_CaseRef"), i == 2 ? "X-7" : want);
+		/* a reference made for a case of a run is in the database only
+		 * (the lone case went through storage_case_insert, which keeps it) */
+		if (i == 0 || i == 1 || i == 4 || i == 5)
+			assert_null(case_get(&c[i], "snd_CaseRef"));
+		if (!case_get(&c[i], "snd_CaseRef"))
+			assert_int_equal(case_set(&c[i], "snd_CaseRef", want, &err), 0);
 		assert_same_case(&c[i], &back);
 		case_record_release(&back);
 		case_record_release(&c[i]);
@@ -153,6 +159,20 @@ static void batch_insert_writes_each_case_as_one_by_one(void **state)
 	assert_int_equal(storage_case_get(f->st, "SND-000007", &back, &err), 0);
 	assert_string_equal(case_get(&back, "snd_Sex"), "Male");
 	case_record_release(&back);
+	for (int i = 0; i < 3; i++)
+		case_record_release(&c[i]);
+
+	/* a reference made from an id can meet one a case brought: named */
+	plain_case(&c[0], "Female", "SND-000009"); /* id 8 */
+	plain_case(&c[1], "Female", NULL);         /* id 9: SND-000009 again */
+	plain_case(&c[2], "Female", NULL);
+	for (int i = 0; i < 3; i++)
+		case_record_shape(&c[i], &shape[i]);
+	assert_int_equal(storage_begin_bulk(f->st, 0, &err), 0);
+	assert_int_equal(storage_case_insert_shaped(f->st, ptr, shape, 3, &done, &err), SANAD_EEXIST);
+	assert_int_equal(done, 1);
+	assert_non_null(strstr(err.message, "'SND-000009' already exists"));
+	storage_rollback(f->st);
 	for (int i = 0; i < 3; i++)
 		case_record_release(&c[i]);
 }
