@@ -75,10 +75,11 @@ int storage_case_insert(struct storage *st, struct case_record *c, struct sanad_
  * statement per case.  A case of such a run that has no snd_CaseRef gets
  * one made from its id ("SND-000123") in the database only: it is not
  * stored in c, whose id says which it is (an allocation per case, freed by
- * the importer's other thread, cost both threads).  Returns 0 with *done = n, or an error for
- * cases[*done]: the cases before it are inserted, it and those after are
- * not (SANAD_EEXIST: its snd_CaseRef exists; the caller may go on from
- * *done + 1).  Any other error leaves the transaction to be rolled back. */
+ * the importer's other thread, cost both threads).  Returns 0 with
+ * *done = n, or an error for cases[*done]: the cases before it are
+ * inserted, it and those after are not (SANAD_EEXIST: its snd_CaseRef
+ * exists; the caller may go on from *done + 1).  Any other error leaves the
+ * transaction to be rolled back. */
 int storage_case_insert_batch(struct storage *st, struct case_record *const *cases, size_t n, size_t *done,
 			      struct sanad_error *err);
 /* The same with shapes[i] = case_record_shape(cases[i]), made by the caller

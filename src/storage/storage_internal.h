@@ -64,7 +64,7 @@ sqlite3_stmt *storage_hot(struct storage *st, enum storage_hot slot, const char 
 /* Finalise the cached INSERTs by present columns (storage_close). */
 void storage_insert_shapes_free(struct storage *st);
 /* A thread that has the kernel start writing path's dirty pages every
- * 100 ms, or NULL (db_sqlite_writeback.c); stopped and freed by
+ * 25 ms, or NULL (db_sqlite_writeback.c); stopped and freed by
  * storage_writeback_stop (NULL: nothing). */
 struct bulk_writeback *storage_writeback_start(const char *path);
 void storage_writeback_stop(struct bulk_writeback *w);
