@@ -68,7 +68,7 @@
 #define IMPORT_BATCH_ITEMS 64
 #define IMPORT_QUEUE_BATCHES 8
 /* Records the writer collects before writing them with one statement
- * (storage_case_insert_shaped): at most a batch's, since a batch's records
+ * (storage_case_insert_batch): at most a batch's, since a batch's records
  * are written before it goes back. */
 #define IMPORT_PENDING IMPORT_BATCH_ITEMS
 
@@ -523,8 +523,8 @@ static void flush_pending(struct import_sink *s)
 			s->pending_recs[i] = &s->pending[i]->rec;
 			s->pending_shapes[i] = s->pending[i]->shape;
 		}
-		rc = storage_case_insert_shaped(s->st, s->pending_recs + start, s->pending_shapes + start, n - start,
-						&done, &e);
+		rc = storage_case_insert_batch(s->st, s->pending_recs + start, s->pending_shapes + start, n - start,
+					       &done, &e);
 		s->inserted += (long)done;
 		if (!rc)
 			break;

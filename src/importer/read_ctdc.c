@@ -240,24 +240,31 @@ static int is_unknown_not_na(const char *s)
 	return strcmp(s, "NA") && is_unknown(s);
 }
 
-/* 1 set, 0 not set, -1 unknown, -2 not a flag. */
-static int parse_flag(const char *s)
+/* parse_flag past its one-byte spellings. */
+static int parse_flag_spelled(const char *s)
 {
-	/* the cells of nearly every flag column of every row */
-	if (!s[0] || !s[1]) {
-		switch (s[0]) {
-		case '1': return 1;
-		case '0': return 0;
-		case '-': case '\0': return -1;
-		}
-	}
 	if (is_unknown(s))
 		return -1;
-	if (!strcmp(s, "1") || !strcmp(s, "1.0") || !ascii_strcasecmp(s, "true") || !ascii_strcasecmp(s, "yes"))
+	if (!strcmp(s, "1.0") || !ascii_strcasecmp(s, "true") || !ascii_strcasecmp(s, "yes"))
 		return 1;
-	if (!strcmp(s, "0") || !strcmp(s, "0.0") || !ascii_strcasecmp(s, "false") || !ascii_strcasecmp(s, "no"))
+	if (!strcmp(s, "0.0") || !ascii_strcasecmp(s, "false") || !ascii_strcasecmp(s, "no"))
 		return 0;
 	return -2;
+}
+
+/* 1 set, 0 not set, -1 unknown, -2 not a flag.  Inline: forty flag cells a
+ * row, nearly all "-", "0" or "1". */
+static inline int parse_flag(const char *s)
+{
+	if (s[0] && !s[1]) {
+		if (s[0] == '-')
+			return -1;
+		if (s[0] == '0')
+			return 0;
+		if (s[0] == '1')
+			return 1;
+	}
+	return parse_flag_spelled(s); /* "" is unknown there */
 }
 
 /* "18-20", "18 -- 20", "48 +" -> "18--20", "48+" in out (at most 16 bytes). */
@@ -592,7 +599,6 @@ static int set_value_memo(struct ctdc_reader *r, int j, const struct ctdc_map *m
 			r->vals[m->field] = slot->value;
 		return 0;
 	}
-	r->vals[m->field] = NULL; /* cleared for the row already; unknown leaves it so */
 	if ((rc = set_value(r, j, m, cell, e)))
 		return rc; /* a rejection: not remembered */
 	slot->len = (unsigned char)(n + 1);
@@ -647,11 +653,7 @@ static int on_row(void *ctx, struct csv_row *row)
 			continue;
 		if (m->def->kind == CT_FLAG) {
 			struct flag_target *t = &r->targets[m->target];
-			/* forty flag columns a row, nearly all "-", "0" or "1" */
-			int flag = cell[0] == '-' && !cell[1] ? -1
-				 : cell[0] == '0' && !cell[1] ? 0
-				 : cell[0] == '1' && !cell[1] ? 1
-							    : parse_flag(cell);
+			int flag = parse_flag(cell);
 			if (flag == -2) {
 				stop = reject(r, row->row, m->def->name, cell, "not a flag (1, 0, or - for unknown)");
 				import_sink_raw(r->sink, NULL, 0);

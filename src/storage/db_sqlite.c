@@ -1923,14 +1923,8 @@ out:
 	return rc;
 }
 
-int storage_case_insert_batch(struct storage *st, struct case_record *const *cases, size_t n, size_t *done,
-			      struct sanad_error *err)
-{
-	return storage_case_insert_shaped(st, cases, NULL, n, done, err);
-}
-
-int storage_case_insert_shaped(struct storage *st, struct case_record *const *cases,
-			       const struct case_shape *shapes, size_t n, size_t *done, struct sanad_error *err)
+int storage_case_insert_batch(struct storage *st, struct case_record *const *cases,
+			      const struct case_shape *shapes, size_t n, size_t *done, struct sanad_error *err)
 {
 	size_t i = 0;
 	/* the batch statements name their columns by a 128-bit set */

@@ -72,7 +72,9 @@ int storage_case_insert(struct storage *st, struct case_record *c, struct sanad_
 /* Insert cases[0..n) in order, each as storage_case_insert would, for bulk
  * imports: runs of cases without repeating parts or sealed values are
  * written by one statement, which costs SQLite far less per case than one
- * statement per case.  A case of such a run that has no snd_CaseRef gets
+ * statement per case.  shapes, when given, holds case_record_shape(cases[i])
+ * made by the caller where the records are in cache: the batch then reads
+ * only the values it writes.  A shape must describe its case as it is.  A case of such a run that has no snd_CaseRef gets
  * one made from its id ("SND-000123") in the database only: it is not
  * stored in c, whose id says which it is (an allocation per case, freed by
  * the importer's other thread, cost both threads).  Returns 0 with
@@ -80,13 +82,8 @@ int storage_case_insert(struct storage *st, struct case_record *c, struct sanad_
  * inserted, it and those after are not (SANAD_EEXIST: its snd_CaseRef
  * exists; the caller may go on from *done + 1).  Any other error leaves the
  * transaction to be rolled back. */
-int storage_case_insert_batch(struct storage *st, struct case_record *const *cases, size_t n, size_t *done,
-			      struct sanad_error *err);
-/* The same with shapes[i] = case_record_shape(cases[i]), made by the caller
- * where the records are in cache: the batch then reads only the values it
- * writes.  A shape must describe its case as it is. */
-int storage_case_insert_shaped(struct storage *st, struct case_record *const *cases,
-			       const struct case_shape *shapes, size_t n, size_t *done, struct sanad_error *err);
+int storage_case_insert_batch(struct storage *st, struct case_record *const *cases,
+			      const struct case_shape *shapes, size_t n, size_t *done, struct sanad_error *err);
 /* Replace the stored case c->id (fields and all repeating parts) with c. */
 int storage_case_update(struct storage *st, const struct case_record *c, struct sanad_error *err);
 /* Load the case with reference ref into *out (initialised here). */

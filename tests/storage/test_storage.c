@@ -121,9 +121,9 @@ static void batch_insert_writes_each_case_as_one_by_one(void **state)
 	assert_int_equal(shape[3].children, 3);
 	assert_true(shape[0].present[0] | shape[0].present[1]);
 	assert_int_equal(storage_begin_bulk(f->st, 0, &err), 0);
-	assert_int_equal(storage_case_insert_shaped(f->st, ptr, shape, 3, &done, &err), 0);
+	assert_int_equal(storage_case_insert_batch(f->st, ptr, shape, 3, &done, &err), 0);
 	assert_int_equal(done, 3);
-	assert_int_equal(storage_case_insert_batch(f->st, ptr + 3, 3, &done, &err), 0);
+	assert_int_equal(storage_case_insert_batch(f->st, ptr + 3, NULL, 3, &done, &err), 0);
 	assert_int_equal(done, 3);
 	assert_int_equal(storage_commit(f->st, &err), 0);
 	for (int i = 0; i < 6; i++) {
@@ -150,7 +150,7 @@ static void batch_insert_writes_each_case_as_one_by_one(void **state)
 	for (int i = 0; i < 3; i++)
 		case_record_shape(&c[i], &shape[i]);
 	assert_int_equal(storage_begin_bulk(f->st, 0, &err), 0);
-	assert_int_equal(storage_case_insert_shaped(f->st, ptr, shape, 3, &done, &err), SANAD_EEXIST);
+	assert_int_equal(storage_case_insert_batch(f->st, ptr, shape, 3, &done, &err), SANAD_EEXIST);
 	assert_int_equal(done, 1);
 	assert_non_null(strstr(err.message, "X-7"));
 	assert_int_equal(c[0].id, 7);
@@ -169,7 +169,7 @@ static void batch_insert_writes_each_case_as_one_by_one(void **state)
 	for (int i = 0; i < 3; i++)
 		case_record_shape(&c[i], &shape[i]);
 	assert_int_equal(storage_begin_bulk(f->st, 0, &err), 0);
-	assert_int_equal(storage_case_insert_shaped(f->st, ptr, shape, 3, &done, &err), SANAD_EEXIST);
+	assert_int_equal(storage_case_insert_batch(f->st, ptr, shape, 3, &done, &err), SANAD_EEXIST);
 	assert_int_equal(done, 1);
 	assert_non_null(strstr(err.message, "'SND-000009' already exists"));
 	storage_rollback(f->st);
