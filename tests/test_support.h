@@ -15,14 +15,34 @@
 
 #include "storage/storage.h"
 
-/* A fresh path for a temporary file under $TMPDIR (not created). The caller
- * frees it; remove the file (and its -wal/-shm/.key) when done. */
+static char test_temp_dir[1024];
+
+static inline void test_temp_dir_remove(void)
+{
+	rmdir(test_temp_dir); /* only if the tests left nothing in it */
+}
+
+/* A fresh path for a temporary file (not created), in a directory of this
+ * process's own under $TMPDIR.  Names made from the process id alone met
+ * the leftovers of an earlier run that had the same id (a test killed or
+ * crashed before its teardown), and storage_open refused to create over
+ * them.  The caller frees it; remove the file (and its -wal/-shm/.key)
+ * when done. */
 static inline char *test_temp_path(const char *suffix)
 {
 	static int counter;
-	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	char *p = malloc(4096);
-	snprintf(p, 4096, "%s/sanad-test-%d-%d%s", dir, (int)getpid(), counter++, suffix);
+
+	if (!test_temp_dir[0]) {
+		const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+		snprintf(test_temp_dir, sizeof(test_temp_dir), "%s/sanad-test-XXXXXX", dir);
+		if (!mkdtemp(test_temp_dir)) {
+			fprintf(stderr, "cannot make a directory for test files under %s\n", dir);
+			abort();
+		}
+		atexit(test_temp_dir_remove);
+	}
+	snprintf(p, 4096, "%s/%d%s", test_temp_dir, counter++, suffix);
 	return p;
 }
 
