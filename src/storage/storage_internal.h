@@ -26,6 +26,7 @@ struct storage {
 	sqlite3 *db;
 	char *path;
 	int64_t next_id;                          /* next generated case id, 0: unknown */
+	int next_id_after_max;                    /* next_id is max(cases.id) + 1, SQLite's own choice */
 	sqlite3_stmt *insert_case;
 	sqlite3_stmt *insert_child[GROUP_COUNT];
 	struct insert_shapes *insert_shapes;      /* INSERTs by present columns (db_sqlite.c) */

@@ -177,6 +177,45 @@ static void batch_insert_writes_each_case_as_one_by_one(void **state)
 		case_record_release(&c[i]);
 }
 
+/* Batch ids come after the statistics mark as well as after the highest
+ * case, and every reference made from an id names the case that has it:
+ * above the mark, where SQLite's own choice of id (the highest plus one)
+ * would be too low, the batch names its ids; past it, SQLite picks them. */
+static void batch_ids_follow_the_statistics_mark(void **state)
+{
+	struct fixture *f = *state;
+	struct case_record c[3], back, *ptr[3];
+	struct case_shape shape[3];
+	struct sanad_error err;
+	sqlite3 *db;
+	size_t done;
+	int64_t want_id = 21;
+
+	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE stats_mark SET mark = 20 WHERE id = 1", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < 3; i++) {
+			plain_case(&c[i], i == 1 ? "Male" : "Female", NULL);
+			case_record_shape(&c[i], &shape[i]);
+			ptr[i] = &c[i];
+		}
+		assert_int_equal(storage_begin_bulk(f->st, 0, &err), 0);
+		assert_int_equal(storage_case_insert_batch(f->st, ptr, shape, 3, &done, &err), 0);
+		assert_int_equal(storage_commit(f->st, &err), 0);
+		for (int i = 0; i < 3; i++, want_id++) {
+			char ref[32];
+			assert_int_equal(c[i].id, want_id);
+			snprintf(ref, sizeof(ref), "SND-%06lld", (long long)want_id);
+			assert_int_equal(storage_case_get(f->st, ref, &back, &err), 0);
+			assert_int_equal(back.id, want_id);
+			assert_string_equal(case_get(&back, "snd_Sex"), i == 1 ? "Male" : "Female");
+			case_record_release(&back);
+			case_record_release(&c[i]);
+		}
+	}
+}
+
 /* The bulk page cache is given before SQLite's first connection or not at
  * all: this process has one open (test_bulk_cache.c has the other side). */
 static void bulk_cache_is_refused_once_a_database_is_open(void **state)
@@ -618,6 +657,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(database_is_wal_and_private, setup, teardown),
 		cmocka_unit_test_setup_teardown(insert_then_get_returns_the_same_case, setup, teardown),
 		cmocka_unit_test_setup_teardown(batch_insert_writes_each_case_as_one_by_one, setup, teardown),
+		cmocka_unit_test_setup_teardown(batch_ids_follow_the_statistics_mark, setup, teardown),
 		cmocka_unit_test_setup_teardown(bulk_cache_is_refused_once_a_database_is_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(update_replaces_fields_and_items, setup, teardown),
 		cmocka_unit_test_setup_teardown(rollback_leaves_nothing, setup, teardown),
