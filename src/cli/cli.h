@@ -15,7 +15,6 @@
 enum cmd_flags {
 	CMD_NEEDS_DB = 1 << 0, /* open the database before running */
 	CMD_WRITES = 1 << 1,   /* open it read-write (else read-only) */
-	CMD_BULK = 1 << 2,     /* loads many cases: storage_reserve_bulk_cache first */
 };
 
 struct cli_context {

@@ -19,7 +19,7 @@ static const struct command commands[] = {
 	{ "init", cmd_init, 0, "create a new database", usage_init },
 	{ "org", cmd_org, CMD_NEEDS_DB | CMD_WRITES, "list and add organisations", usage_org },
 	{ "case", cmd_case, CMD_NEEDS_DB | CMD_WRITES, "list, show, add and update cases", usage_case },
-	{ "import", cmd_import, CMD_NEEDS_DB | CMD_WRITES | CMD_BULK,
+	{ "import", cmd_import, CMD_NEEDS_DB | CMD_WRITES,
 	  "import cases from HTCDS CSV, the CTDC layout or XForm submissions", usage_import },
 	{ "export", cmd_export, CMD_NEEDS_DB | CMD_WRITES, "export cases as HTCDS CSV or JSON", usage_export },
 	{ "stats", cmd_stats, CMD_NEEDS_DB, "count victims by year and disaggregation dimensions",

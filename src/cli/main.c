@@ -46,8 +46,6 @@ int main(int argc, char **argv)
 		ctx.key_path = getenv("SANAD_KEY");
 	if (ctx.key_path && !*ctx.key_path)
 		ctx.key_path = NULL;
-	if (cmd->flags & CMD_BULK)
-		storage_reserve_bulk_cache(); /* 0 only costs speed */
 	if (cmd->flags & CMD_NEEDS_DB) {
 		if (!ctx.db_path) {
 			fprintf(stderr, "sanad %s: no database given: use --db PATH or set SANAD_DB\n", cmd->name);

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -214,51 +213,6 @@ int storage_open(struct storage **out, const char *path, unsigned flags, struct 
 	return storage_open_keyed(out, path, flags, NULL, err);
 }
 
-/* The page cache of a bulk transaction, in KiB (the default is 64 MiB).  A
- * transaction bigger than the cache spills dirty pages to disk before the
- * commit, and a page spilled and changed again is written again: at one
- * million CTDC rows (240 MB) the 64 MiB cache wrote 615 MB where 256 MiB
- * wrote 480 MB.  The cache grows only as pages are used, so a small import
- * costs no more memory than before. */
-#define BULK_CACHE_KIB 262144
-#define BULK_CACHE_TEXT_(kib) #kib
-#define BULK_CACHE_TEXT_OF(kib) BULK_CACHE_TEXT_(kib)
-#define BULK_CACHE_TEXT BULK_CACHE_TEXT_OF(BULK_CACHE_KIB)
-
-static int bulk_cache_wanted, bulk_cache_reserved;
-
-/* Give SQLite's page cache one region for the whole process, the size of a
- * bulk transaction's cache plus some slack, asked of the kernel in 2 MiB
- * pages.  A million-row import otherwise fills 60,000 pages of malloc'ed
- * memory one 4 KiB fault at a time: a tenth of the writing thread's time
- * went on those faults and on TLB misses as SQLite walked its pages.
- * MAP_NORESERVE and the kernel's lazy faulting mean only the part used is
- * ever memory; pages bigger than a slot, or past the last slot, come from
- * malloc as before (SQLITE_CONFIG_PAGECACHE). */
-static void bulk_cache_reserve(void)
-{
-	int header = 0;
-	size_t slot, slots, bytes;
-	void *region;
-
-	if (sqlite3_config(SQLITE_CONFIG_PCACHE_HDRSZ, &header) != SQLITE_OK)
-		return;
-	slot = ((size_t)4096 + (size_t)header + 63) & ~(size_t)63;
-	slots = (size_t)BULK_CACHE_KIB / 4 + 1024;
-	bytes = slot * slots;
-	region = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (region == MAP_FAILED)
-		return;
-#ifdef MADV_HUGEPAGE
-	(void)madvise(region, bytes, MADV_HUGEPAGE); /* advice: without it, 4 KiB pages */
-#endif
-	if (sqlite3_config(SQLITE_CONFIG_PAGECACHE, region, (int)slot, (int)slots) != SQLITE_OK) {
-		munmap(region, bytes);
-		return;
-	}
-	bulk_cache_reserved = 1; /* SQLite uses it until the process ends */
-}
-
 static void sqlite_configure(void)
 {
 	/* SQLite counts every allocation under one process-wide mutex unless
@@ -266,22 +220,12 @@ static void sqlite_configure(void)
 	 * have their own connection, and nothing here reads the counts
 	 * (sqlite3_memory_used), so they only contended for that lock. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	if (bulk_cache_wanted)
-		bulk_cache_reserve();
 }
-
-static pthread_once_t sqlite_configured = PTHREAD_ONCE_INIT;
 
 void storage_sqlite_configure(void)
 {
-	pthread_once(&sqlite_configured, sqlite_configure);
-}
-
-int storage_reserve_bulk_cache(void)
-{
-	bulk_cache_wanted = 1;
-	storage_sqlite_configure();
-	return bulk_cache_reserved;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_configure);
 }
 
 int storage_open_keyed(struct storage **out, const char *path, unsigned flags, const char *key_path,
@@ -1591,6 +1535,14 @@ int storage_max_items(struct storage *st, enum group_id g, const char *org_code,
  * the case just written, and nothing is deleted or replaced in a bulk
  * transaction (storage_case_update refuses), so no cascade is missed.
  * `sanad check` runs the foreign key check over the whole file. */
+
+/* The page cache of a bulk transaction, in KiB (the default is 64 MiB).  A
+ * transaction bigger than the cache spills dirty pages to disk before the
+ * commit, and a page spilled and changed again is written again: at one
+ * million CTDC rows (240 MB) the 64 MiB cache wrote 615 MB where 256 MiB
+ * wrote 480 MB.  The cache grows only as pages are used, so a small import
+ * costs no more memory than before. */
+#define BULK_CACHE_TEXT "262144"
 
 /* Leave WAL for a rollback journal, if nobody else has the file open: in
  * WAL every open connection holds a shared lock that makes the switch fail

@@ -529,14 +529,6 @@ int storage_register_victims(struct storage *st, const char *country, const char
  * runs in WAL and readers go on as usual.  End it with storage_commit or
  * storage_rollback, which put the cache and the WAL back. */
 int storage_begin_bulk(struct storage *st, int alone, struct sanad_error *err);
-/* For a process whose work is one large import, called before it opens any
- * database: SQLite's page cache then takes its pages from one region,
- * reserved up front for a bulk transaction's cache and faulted in 2 MiB at
- * a time, instead of from malloc 4 KiB at a time.  The region is only
- * address space until pages are used, and stays until the process ends.
- * 1 if it was set up; 0 if a connection was already open or the system
- * refused the region, and the cache comes from malloc as always. */
-int storage_reserve_bulk_cache(void);
 /* 1 while a storage_begin_bulk transaction writes through a rollback journal. */
 int storage_bulk_direct(const struct storage *st);
 /* 1 while a helper thread has the disk start writing the pages of this

@@ -216,14 +216,6 @@ static void batch_ids_follow_the_statistics_mark(void **state)
 	}
 }
 
-/* The bulk page cache is given before SQLite's first connection or not at
- * all: this process has one open (test_bulk_cache.c has the other side). */
-static void bulk_cache_is_refused_once_a_database_is_open(void **state)
-{
-	(void)state;
-	assert_int_equal(storage_reserve_bulk_cache(), 0);
-}
-
 static void schema_has_a_column_for_every_field(void **state)
 {
 	struct fixture *f = *state;
@@ -658,7 +650,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(insert_then_get_returns_the_same_case, setup, teardown),
 		cmocka_unit_test_setup_teardown(batch_insert_writes_each_case_as_one_by_one, setup, teardown),
 		cmocka_unit_test_setup_teardown(batch_ids_follow_the_statistics_mark, setup, teardown),
-		cmocka_unit_test_setup_teardown(bulk_cache_is_refused_once_a_database_is_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(update_replaces_fields_and_items, setup, teardown),
 		cmocka_unit_test_setup_teardown(rollback_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(unknown_organisation_and_duplicate_ref_are_refused, setup, teardown),
