@@ -213,6 +213,8 @@ int storage_open(struct storage **out, const char *path, unsigned flags, struct 
 	return storage_open_keyed(out, path, flags, NULL, err);
 }
 
+static int coalesce_vfs_ready;
+
 static void sqlite_configure(void)
 {
 	/* SQLite counts every allocation under one process-wide mutex unless
@@ -220,6 +222,7 @@ static void sqlite_configure(void)
 	 * have their own connection, and nothing here reads the counts
 	 * (sqlite3_memory_used), so they only contended for that lock. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	coalesce_vfs_ready = storage_coalesce_vfs_register();
 }
 
 void storage_sqlite_configure(void)
@@ -257,7 +260,7 @@ int storage_open_keyed(struct storage **out, const char *path, unsigned flags, c
 	st = xcalloc(1, sizeof(*st));
 	st->path = xstrdup(path);
 	storage_sqlite_configure();
-	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &st->db, oflags, coalesce_vfs_ready ? SANAD_VFS : NULL) != SQLITE_OK) {
 		rc = sanad_error_set(err, SANAD_EDB, "cannot open %s: %s", path,
 				     st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		storage_close(st);
@@ -1570,8 +1573,11 @@ int storage_begin_bulk(struct storage *st, int alone, struct sanad_error *err)
 	/* PRAGMA foreign_keys is ignored inside a transaction: set before */
 	exec_sql(st, "PRAGMA cache_size = -" BULK_CACHE_TEXT "; PRAGMA foreign_keys = OFF", NULL);
 	st->bulk_direct = alone && journal_to_rollback(st);
-	if (st->bulk_direct)
+	if (st->bulk_direct) {
 		st->writeback = storage_writeback_start(st->path);
+		/* its commit writes the new pages in order: in 64 KiB writes */
+		storage_coalesce(st->db, 1);
+	}
 	if ((rc = storage_begin(st, err)))
 		storage_bulk_end(st);
 	return rc;
@@ -1594,6 +1600,7 @@ void storage_bulk_end(struct storage *st)
 	st->writeback = NULL;
 	exec_sql(st, "PRAGMA cache_size = -65536; PRAGMA foreign_keys = ON", NULL);
 	if (st->bulk_direct) {
+		storage_coalesce(st->db, 0); /* writes what a rollback left gathered */
 		/* back to WAL for everyone after us; should a reader keep the
 		 * switch from happening, the next open of the file makes it */
 		st->bulk_direct = 0;

@@ -69,6 +69,18 @@ void storage_insert_shapes_free(struct storage *st);
  * storage_writeback_stop (NULL: nothing). */
 struct bulk_writeback *storage_writeback_start(const char *path);
 void storage_writeback_stop(struct bulk_writeback *w);
+/* The VFS every storage connection opens its file with
+ * (db_sqlite_coalesce.c): SQLite's own, except that a main database file
+ * told SANAD_FCNTL_COALESCE (an int, 1 on, 0 off; set to the state after)
+ * gathers writes that continue each other into writes of 64 KiB.
+ * Registered once by storage_sqlite_configure; 0 if it could not be, and
+ * connections then use SQLite's default VFS. */
+#define SANAD_VFS "sanad"
+#define SANAD_FCNTL_COALESCE 0x53414e44 /* "SAND": far above SQLite's own codes */
+int storage_coalesce_vfs_register(void);
+/* Gather db's main file writes (on) or stop, writing what is gathered
+ * (off); 1 if gathering now. */
+int storage_coalesce(sqlite3 *db, int on);
 /* Undo storage_begin_bulk's settings once its transaction has ended. */
 void storage_bulk_end(struct storage *st);
 

@@ -1,6 +1,7 @@
 /* tests/storage: the SQLite backend keeps what it is given, exactly. */
 #include "test_support.h"
 #include "storage/storage.h"
+#include "storage/storage_internal.h"
 
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -214,6 +215,118 @@ static void batch_ids_follow_the_statistics_mark(void **state)
 			case_record_release(&c[i]);
 		}
 	}
+}
+
+static int64_t single_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *s;
+	int64_t v = -1;
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* A file whose writes are gathered (SANAD_FCNTL_COALESCE, as a direct bulk
+ * transaction has it) ends up as SQLite wrote it: with a cache of eight
+ * pages, a transaction spills and reads back pages all along, rewrites
+ * some, commits; another rolls back after spilling.  Read through SQLite's
+ * own VFS afterwards, the file is intact and holds exactly the first. */
+static void gathered_writes_leave_the_file_as_written(void **state)
+{
+	struct fixture *f = *state; /* its storage registered the VFS */
+	char *path = test_temp_path(".db");
+	sqlite3 *db;
+	const char *fill = "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT);"
+			   "CREATE INDEX t_v ON t (v);"
+			   "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 3000) "
+			   "INSERT INTO t SELECT k, printf('%0400d', k * 7919 % 100003) FROM n;";
+
+	(void)f;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, SANAD_VFS),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = DELETE; PRAGMA cache_size = 8", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(storage_coalesce(db, 1), 1);
+	assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, fill, NULL, NULL, NULL), SQLITE_OK);
+	/* read back inside the transaction: pages spilled a moment ago */
+	assert_int_equal(single_int(db, "SELECT count(*) FROM t WHERE length(v) = 400"), 3000);
+	assert_int_equal(single_int(db, "SELECT sum(CAST(v AS INTEGER)) FROM t"),
+			 single_int(db, "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n "
+					"WHERE k < 3000) SELECT sum(k * 7919 % 100003) FROM n"));
+	assert_int_equal(sqlite3_exec(db, "UPDATE t SET v = printf('%0400d', k) WHERE k % 3 = 0; COMMIT",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	/* spilled, then rolled back: the journal's pages go back through it */
+	assert_int_equal(sqlite3_exec(db,
+				      "BEGIN; UPDATE t SET v = printf('%0400d', -k); "
+				      "INSERT INTO t SELECT k + 3000, v FROM t; ROLLBACK",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(storage_coalesce(db, 0), 0);
+	sqlite3_close(db);
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(single_int(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"),
+			 1);
+	assert_int_equal(single_int(db, "SELECT count(*) FROM t"), 3000);
+	assert_int_equal(single_int(db, "SELECT count(*) FROM t WHERE v = printf('%0400d', CASE WHEN k % 3 = 0 "
+					"THEN k ELSE k * 7919 % 100003 END)"),
+			 3000);
+	sqlite3_close(db);
+	test_remove_db(path);
+	free(path);
+}
+
+/* The gathering's contract with SQLite, call by call: a write that
+ * continues the last one waits in the buffer, and a read, a size query, a
+ * sync or an unlock finds it in the file before it returns. */
+static void gathered_writes_reach_the_file_before_sync_returns(void **state)
+{
+	struct fixture *f = *state; /* its storage registered the VFS */
+	char *path = test_temp_path(".db");
+	char page[4096], back[4096];
+	sqlite3_file *file = NULL;
+	sqlite3_int64 size = 0, now = 0;
+	struct stat sb;
+	sqlite3 *db;
+
+	(void)f;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, SANAD_VFS),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (x)", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(storage_coalesce(db, 1), 1);
+	assert_int_equal(sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &file), SQLITE_OK);
+	assert_int_equal(file->pMethods->xFileSize(file, &size), SQLITE_OK);
+
+	memset(page, 'S', sizeof(page)); /* gathered: not in the file yet */
+	assert_int_equal(file->pMethods->xWrite(file, page, 4096, size), SQLITE_OK);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_size, size);
+	assert_int_equal(file->pMethods->xSync(file, SQLITE_SYNC_NORMAL), SQLITE_OK);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_size, size + 4096);
+
+	memset(page, 'U', sizeof(page));
+	assert_int_equal(file->pMethods->xWrite(file, page, 4096, size + 4096), SQLITE_OK);
+	assert_int_equal(file->pMethods->xUnlock(file, SQLITE_LOCK_NONE), SQLITE_OK);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_size, size + 8192);
+
+	memset(page, 'R', sizeof(page));
+	assert_int_equal(file->pMethods->xWrite(file, page, 4096, size + 8192), SQLITE_OK);
+	assert_int_equal(file->pMethods->xFileSize(file, &now), SQLITE_OK);
+	assert_int_equal(now, size + 12288);
+	assert_int_equal(file->pMethods->xRead(file, back, 4096, size), SQLITE_OK);
+	assert_int_equal(back[0], 'S');
+	assert_int_equal(back[4095], 'S');
+
+	assert_int_equal(storage_coalesce(db, 0), 0);
+	sqlite3_close(db);
+	test_remove_db(path);
+	free(path);
 }
 
 static void schema_has_a_column_for_every_field(void **state)
@@ -650,6 +763,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(insert_then_get_returns_the_same_case, setup, teardown),
 		cmocka_unit_test_setup_teardown(batch_insert_writes_each_case_as_one_by_one, setup, teardown),
 		cmocka_unit_test_setup_teardown(batch_ids_follow_the_statistics_mark, setup, teardown),
+		cmocka_unit_test_setup_teardown(gathered_writes_leave_the_file_as_written, setup, teardown),
+		cmocka_unit_test_setup_teardown(gathered_writes_reach_the_file_before_sync_returns, setup, teardown),
 		cmocka_unit_test_setup_teardown(update_replaces_fields_and_items, setup, teardown),
 		cmocka_unit_test_setup_teardown(rollback_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(unknown_organisation_and_duplicate_ref_are_refused, setup, teardown),
