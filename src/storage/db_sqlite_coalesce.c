@@ -44,6 +44,7 @@ struct coalesce_file {
 	sqlite3_int64 buf_off; /* the file offset of buf[0] */
 	int buf_len;
 	int main_db;
+	int unreported;        /* a failed write no caller could be told of */
 };
 
 static sqlite3_vfs *real_vfs;
@@ -53,6 +54,11 @@ static int coalesce_flush(struct coalesce_file *f)
 {
 	int rc;
 
+	if (f->unreported) {
+		rc = f->unreported;
+		f->unreported = SQLITE_OK;
+		return rc;
+	}
 	if (!f->buf_len)
 		return SQLITE_OK;
 	rc = f->real->pMethods->xWrite(f->real, f->buf, f->buf_len, f->buf_off);
@@ -201,8 +207,10 @@ static void coalesce_shm_barrier(sqlite3_file *file)
 	struct coalesce_file *f = (struct coalesce_file *)file;
 	if (f->real->pMethods->iVersion < 2)
 		return;
-	/* no way to report a failure here: it comes back from the next call */
-	if (coalesce_flush(f) == SQLITE_OK)
+	/* no way to report a failure here: the next call that writes the
+	 * buffer first (a sync, say) reports it instead */
+	f->unreported = coalesce_flush(f);
+	if (f->unreported == SQLITE_OK)
 		f->real->pMethods->xShmBarrier(f->real);
 }
 
