@@ -74,10 +74,11 @@ int storage_case_insert(struct storage *st, struct case_record *c, struct sanad_
  * written by one statement, which costs SQLite far less per case than one
  * statement per case.  shapes, when given, holds case_record_shape(cases[i])
  * made by the caller where the records are in cache: the batch then reads
- * only the values it writes.  A shape must describe its case as it is.  A case of such a run that has no snd_CaseRef gets
- * one made from its id ("SND-000123") in the database only: it is not
- * stored in c, whose id says which it is (an allocation per case, freed by
- * the importer's other thread, cost both threads).  Returns 0 with
+ * only the values it writes.  A shape must describe its case as it is.  A
+ * case of such a run that has no snd_CaseRef gets one made from its id
+ * ("SND-000123") in the database only: it is not stored in c, whose id says
+ * which it is (an allocation per case, freed by the importer's other
+ * thread, cost both threads).  Returns 0 with
  * *done = n, or an error for cases[*done]: the cases before it are
  * inserted, it and those after are not (SANAD_EEXIST: its snd_CaseRef
  * exists; the caller may go on from *done + 1).  Any other error leaves the
