@@ -63,6 +63,20 @@ static inline int64_t test_sql_int(const char *path, const char *sql)
 	return v;
 }
 
+/* The same, as text, into buf ("" when there is no row or it is NULL). */
+static inline void test_sql_text(const char *path, const char *sql, char *buf, size_t size)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	buf[0] = '\0';
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+}
+
 static inline void test_remove_db(const char *path)
 {
 	char buf[4200];

@@ -110,6 +110,44 @@ int storage_schema_version(struct storage *st)
 	return user_version(st);
 }
 
+/* Foreign keys a rebuild left broken: an error naming the first. */
+static int foreign_keys_intact(struct storage *st, struct sanad_error *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if (prepare(st, "PRAGMA foreign_key_check", &s, err))
+		return err->code;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		rc = sanad_error_set(err, SANAD_EDB, "row %lld of %s refers to a missing row of %s",
+				     (long long)sqlite3_column_int64(s, 1), (const char *)sqlite3_column_text(s, 0),
+				     (const char *)sqlite3_column_text(s, 2));
+	else
+		rc = rc == SQLITE_DONE ? 0 : db_error(st, err, "checking foreign keys");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int migrate_one(struct storage *st, const struct migration *m, struct sanad_error *err)
+{
+	char pragma[64];
+	if (exec_sql(st, "BEGIN IMMEDIATE", err))
+		return err->code;
+	/* another process may have migrated while we waited for the lock */
+	if (user_version(st) >= m->version) {
+		exec_sql(st, "COMMIT", NULL);
+		return 0;
+	}
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", m->version);
+	if (exec_sql(st, m->sql, err) || (m->step && m->step(st->db, err)) ||
+	    (m->rebuilds && foreign_keys_intact(st, err)) || exec_sql(st, pragma, err)) {
+		sanad_error_prefix(err, "migration %d (%s): ", m->version, m->summary);
+		exec_sql(st, "ROLLBACK", NULL);
+		return err->code;
+	}
+	return exec_sql(st, "COMMIT", err) ? err->code : 0;
+}
+
 static int migrate(struct storage *st, struct sanad_error *err)
 {
 	int v = user_version(st);
@@ -121,24 +159,17 @@ static int migrate(struct storage *st, struct sanad_error *err)
 				       v, storage_schema_latest());
 	for (int i = 0; i < storage_migration_count; i++) {
 		const struct migration *m = &storage_migrations[i];
-		char pragma[64];
+		int rc;
 		if (m->version <= v)
 			continue;
-		if (exec_sql(st, "BEGIN IMMEDIATE", err))
+		/* (a no-op inside a transaction, so before it) */
+		if (m->rebuilds && exec_sql(st, "PRAGMA foreign_keys = OFF", err))
 			return err->code;
-		/* another process may have migrated while we waited for the lock */
-		if (user_version(st) >= m->version) {
-			exec_sql(st, "COMMIT", NULL);
-			continue;
-		}
-		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", m->version);
-		if (exec_sql(st, m->sql, err) || exec_sql(st, pragma, err)) {
-			sanad_error_prefix(err, "migration %d (%s): ", m->version, m->summary);
-			exec_sql(st, "ROLLBACK", NULL);
-			return err->code;
-		}
-		if (exec_sql(st, "COMMIT", err))
-			return err->code;
+		rc = migrate_one(st, m, err);
+		if (m->rebuilds && exec_sql(st, "PRAGMA foreign_keys = ON", rc ? NULL : err))
+			rc = rc ? rc : err->code;
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -164,6 +195,13 @@ static int is_org_field(const struct field_def *f)
 	return !strcmp(f->name, "snd_Organisation");
 }
 
+/* The column a case field is kept in: snd_CaseRef in case_ref_given, and
+ * only when given (migration 10; read as STORAGE_CASE_REF). */
+static const char *case_column(const struct field_def *f)
+{
+	return strcmp(f->name, "snd_CaseRef") ? f->name : "case_ref_given";
+}
+
 static char *case_insert_sql(void)
 {
 	const struct group_def *gd = domain_group(GROUP_CASE);
@@ -172,7 +210,7 @@ static char *case_insert_sql(void)
 	strbuf_addstr(&sb, "INSERT INTO cases (id, org_id, created_at, updated_at");
 	for (int i = 0; i < gd->nfields; i++)
 		if (!is_org_field(&gd->fields[i])) {
-			strbuf_addf(&sb, ", %s", gd->fields[i].name);
+			strbuf_addf(&sb, ", %s", case_column(&gd->fields[i]));
 			n++;
 		}
 	strbuf_addstr(&sb, ") VALUES (?, ?, ?3, ?3");
@@ -612,16 +650,26 @@ static int next_case_id(struct storage *st, int64_t *id, struct sanad_error *err
 		/* never at or below the statistics engine's mark, even after the
 		 * highest case was deleted: a new id there would be taken for a
 		 * case the engine has already read (migration 6 logs no inserts) */
+		/* nor at or below a given reference in the made form (one a
+		 * database from before migration 10 may hold; case_ref_stored
+		 * refuses new ones above the case's id), whose case would
+		 * have two references, or two cases one; at most 15 digits,
+		 * which CAST reads without overflow */
 		if (prepare(st, "SELECT coalesce((SELECT max(id) FROM cases), 0), "
-				"coalesce((SELECT mark FROM stats_mark WHERE id = 1), 0)", &s, err))
+				"coalesce((SELECT mark FROM stats_mark WHERE id = 1), 0), "
+				"coalesce((SELECT max(CAST(substr(case_ref_given, 5) AS INTEGER)) FROM cases "
+				"WHERE case_ref_given >= 'SND-0' AND case_ref_given < 'SND-:' "
+				"AND length(case_ref_given) <= 19), 0)", &s, err))
 			return err->code;
 		if (sqlite3_step(s) == SQLITE_ROW) {
 			int64_t max_id = sqlite3_column_int64(s, 0), mark = sqlite3_column_int64(s, 1);
-			st->next_id = (max_id > mark ? max_id : mark) + 1;
+			int64_t made = sqlite3_column_int64(s, 2);
+			int64_t floor = max_id > mark ? max_id : mark;
+			st->next_id = (floor > made ? floor : made) + 1;
 			/* every id given from here on is the highest yet: cases
 			 * are never deleted, and no other connection writes
 			 * while this transaction lasts */
-			st->next_id_after_max = max_id >= mark;
+			st->next_id_after_max = st->next_id == max_id + 1;
 		}
 		sqlite3_finalize(s);
 		if (!st->next_id)
@@ -657,6 +705,74 @@ static char *generated_ref(int64_t id)
 	char ref[32];
 	size_t n = format_generated_ref(id, ref);
 	return xstrndup(ref, n);
+}
+
+int64_t storage_made_ref_id(const char *ref)
+{
+	char again[32];
+	int64_t id = 0;
+	const char *p;
+
+	if (!ref || strncmp(ref, "SND-", 4))
+		return 0;
+	for (p = ref + 4; *p >= '0' && *p <= '9'; p++) {
+		if (id > (INT64_MAX - 9) / 10)
+			return 0;
+		id = id * 10 + (*p - '0');
+	}
+	if (*p || id <= 0)
+		return 0;
+	format_generated_ref(id, again);
+	return strcmp(again, ref) ? 0 : id;
+}
+
+void storage_bind_ref(sqlite3_stmt *s, const char *ref)
+{
+	int64_t made = storage_made_ref_id(ref);
+	sqlite3_bind_text(s, 1, ref, -1, SQLITE_TRANSIENT);
+	if (made)
+		sqlite3_bind_int64(s, 2, made);
+	else
+		sqlite3_bind_null(s, 2);
+}
+
+/* Whether case id keeps ref in case_ref_given (*given = 1), or leaves it
+ * NULL, the reference then being made from the id (migration 10).  A
+ * reference in the made form is another case's to be, or is: refused
+ * (SANAD_EEXIST, so that an import rejects the row and goes on) if that
+ * case is a later one (ids only grow) or has its made reference.  A case
+ * whose reference is made must not find it given to another. */
+static int case_ref_stored(struct storage *st, const char *ref, int64_t id, int *given,
+			   struct sanad_error *err)
+{
+	int64_t made = storage_made_ref_id(ref);
+	char own[32];
+	sqlite3_stmt *s;
+	int rc;
+
+	*given = ref && made != id;
+	if (*given && !made)
+		return 0;
+	if (made > id)
+		return sanad_error_set(err, SANAD_EEXIST,
+				       "snd_CaseRef: '%s' is in the form of the references Sanad makes, and would be "
+				       "a later case's; give another, or none to have one made", ref);
+	if (!*given)
+		format_generated_ref(id, own);
+	s = storage_hot(st, HOT_CASE_REF_TAKEN,
+			"SELECT 1 FROM cases WHERE (id = ?1 AND case_ref_given IS NULL) OR case_ref_given = ?2", err);
+	if (!s)
+		return err->code;
+	sqlite3_bind_int64(s, 1, *given ? made : 0); /* no case has id 0 */
+	if (*given)
+		sqlite3_bind_null(s, 2);
+	else
+		sqlite3_bind_text(s, 2, own, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return sanad_error_set(err, SANAD_EEXIST, "snd_CaseRef: a case '%s' already exists", *given ? ref : own);
+	return rc == SQLITE_DONE ? 0 : db_error(st, err, "checking a case reference");
 }
 
 /* ---- inserts naming only the columns a record has (the insert path) ----
@@ -743,7 +859,7 @@ static char *shape_sql(enum group_id g, const uint64_t mask[2])
 		strbuf_addf(&sb, "INSERT INTO %s (case_id, seq", gd->table);
 	for (int i = 0; i < gd->nfields; i++)
 		if (mask[i >> 6] & ((uint64_t)1 << (i & 63))) {
-			strbuf_addf(&sb, ", %s", gd->fields[i].name);
+			strbuf_addf(&sb, ", %s", g == GROUP_CASE ? case_column(&gd->fields[i]) : gd->fields[i].name);
 			n++;
 		}
 	strbuf_addstr(&sb, g == GROUP_CASE ? ") VALUES (?1, ?2, ?3, ?3" : ") VALUES (?1, ?2");
@@ -851,15 +967,18 @@ int storage_case_insert(struct storage *st, struct case_record *c, struct sanad_
 	const struct case_record *src;
 	uint64_t mask[2];
 	sqlite3_stmt *s = NULL;
-	int col, rc, needs_seal;
+	int col, rc, needs_seal, ref_given;
 
 	if ((rc = org_id_for(st, c->main.value[org_i], &org_id, err)))
 		return rc;
 	if ((rc = next_case_id(st, &id, err)))
 		return rc;
-	if (!c->main.value[ref_i]) {
-		c->main.value[ref_i] = generated_ref(id);
+	if ((rc = case_ref_stored(st, c->main.value[ref_i], id, &ref_given, err))) {
+		st->next_id = 0;
+		return rc;
 	}
+	if (!c->main.value[ref_i]) /* the caller reads it back */
+		c->main.value[ref_i] = generated_ref(id);
 	/* Bulk imports (CTDC) carry no identities: write the record as it is
 	 * instead of copying it to seal nothing. */
 	needs_seal = storage_case_needs_seal(c);
@@ -867,11 +986,14 @@ int storage_case_insert(struct storage *st, struct case_record *c, struct sanad_
 		return rc;
 	src = needs_seal ? &sealed : c;
 	err->code = 0;
-	if (present_mask(&src->main, gd->nfields, org_i, mask) && !(s = shape_stmt(st, GROUP_CASE, mask, err)) &&
-	    err->code) {
-		if (needs_seal)
-			case_record_release(&sealed);
-		return err->code;
+	if (present_mask(&src->main, gd->nfields, org_i, mask)) {
+		if (!ref_given) /* made from the id when read */
+			mask[ref_i >> 6] &= ~((uint64_t)1 << (ref_i & 63));
+		if (!(s = shape_stmt(st, GROUP_CASE, mask, err)) && err->code) {
+			if (needs_seal)
+				case_record_release(&sealed);
+			return err->code;
+		}
 	}
 	if (s) {
 		sqlite3_bind_int64(s, 1, id);
@@ -898,7 +1020,8 @@ int storage_case_insert(struct storage *st, struct case_record *c, struct sanad_
 		 * bindings need no clearing between rows */
 		for (int i = 0; i < gd->nfields; i++)
 			if (i != org_i)
-				bind_value(s, col++, &gd->fields[i], src->main.value[i]);
+				bind_value(s, col++, &gd->fields[i],
+					   i == ref_i && !ref_given ? NULL : src->main.value[i]);
 	}
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
@@ -925,22 +1048,24 @@ int storage_case_update(struct storage *st, const struct case_record *c, struct 
 {
 	const struct group_def *gd = domain_group(GROUP_CASE);
 	int org_i = domain_field_index(GROUP_CASE, "snd_Organisation");
+	int ref_i = domain_field_index(GROUP_CASE, "snd_CaseRef");
 	struct strbuf sql = STRBUF_INIT;
 	struct case_record sealed;
 	sqlite3_stmt *s;
 	int64_t org_id;
-	int col = 1, rc;
+	int col = 1, rc, ref_given;
 
 	if (st->bulk) /* its foreign keys are off: no cascade would follow a replacement */
 		return sanad_error_set(err, SANAD_EINVAL, "internal: cases are not updated inside a bulk import");
-	if ((rc = org_id_for(st, c->main.value[org_i], &org_id, err)))
+	if ((rc = org_id_for(st, c->main.value[org_i], &org_id, err)) ||
+	    (rc = case_ref_stored(st, c->main.value[ref_i], c->id, &ref_given, err)))
 		return rc;
 	if ((rc = storage_seal_case(st, c, c->id, &sealed, err)))
 		return rc;
 	strbuf_addstr(&sql, "UPDATE cases SET org_id = ?, updated_at = ?");
 	for (int i = 0; i < gd->nfields; i++)
 		if (i != org_i)
-			strbuf_addf(&sql, ", %s = ?", gd->fields[i].name);
+			strbuf_addf(&sql, ", %s = ?", case_column(&gd->fields[i]));
 	strbuf_addstr(&sql, " WHERE id = ?");
 	rc = prepare(st, sql.buf, &s, err);
 	strbuf_release(&sql);
@@ -952,7 +1077,7 @@ int storage_case_update(struct storage *st, const struct case_record *c, struct 
 	sqlite3_bind_int64(s, col++, storage_now());
 	for (int i = 0; i < gd->nfields; i++)
 		if (i != org_i)
-			bind_value(s, col++, &gd->fields[i], sealed.main.value[i]);
+			bind_value(s, col++, &gd->fields[i], i == ref_i && !ref_given ? NULL : sealed.main.value[i]);
 	sqlite3_bind_int64(s, col, c->id);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
@@ -999,6 +1124,8 @@ static char *case_select_sql_for(const unsigned char *want, const char *where_ta
 			strbuf_addstr(&sb, ", NULL");
 		else if (is_org_field(&gd->fields[i]))
 			strbuf_addstr(&sb, ", o.code");
+		else if (strcmp(case_column(&gd->fields[i]), gd->fields[i].name))
+			strbuf_addstr(&sb, ", " STORAGE_CASE_REF("c"));
 		else
 			strbuf_addf(&sb, ", c.%s", gd->fields[i].name);
 	}
@@ -1065,14 +1192,14 @@ int storage_case_get(struct storage *st, const char *ref, struct case_record *ou
 	int rc = 0;
 	case_record_init(out);
 	if (!st->case_by_ref) { /* once per connection: every case read comes here */
-		char *sql = case_select_sql("WHERE c.snd_CaseRef = ?");
+		char *sql = case_select_sql(STORAGE_CASE_BY_REF);
 		rc = prepare(st, sql, &st->case_by_ref, err);
 		free(sql);
 		if (rc)
 			return rc;
 	}
 	s = st->case_by_ref;
-	sqlite3_bind_text(s, 1, ref, -1, SQLITE_TRANSIENT);
+	storage_bind_ref(s, ref);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		case_record_release(out);
@@ -1628,7 +1755,6 @@ void storage_bulk_end(struct storage *st)
 struct case_rows {
 	const struct field_def *fields; /* GROUP_CASE's */
 	int nfields;
-	int ref_i;                       /* snd_CaseRef: generated from the id when unset */
 	struct case_record *const *cases;
 	const int64_t *ids, *org_ids;
 	size_t n;
@@ -1745,11 +1871,7 @@ static int case_rows_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int 
 	f = &r->fields[col - 2];
 	v = r->cases[r->pos]->main.value[col - 2];
 	/* as bind_value binds them */
-	if (!v && col - 2 == r->ref_i) {
-		char ref[32];
-		size_t n = format_generated_ref(r->ids[r->pos], ref);
-		sqlite3_result_text(ctx, ref, (int)n, SQLITE_TRANSIENT);
-	} else if (!v)
+	if (!v)
 		;
 	else if (f->kind == FK_INT)
 		sqlite3_result_int64(ctx, int_value(v));
@@ -1820,7 +1942,7 @@ static sqlite3_stmt *batch_stmt(struct storage *st, const uint64_t mask[2], int 
 						  : "INSERT OR FAIL INTO cases (id, org_id, created_at, updated_at");
 			for (int i = 0; i < gd->nfields; i++)
 				if (mask[i >> 6] & ((uint64_t)1 << (i & 63)))
-					strbuf_addf(&sb, ", %s", gd->fields[i].name);
+					strbuf_addf(&sb, ", %s", case_column(&gd->fields[i]));
 			strbuf_addstr(&sb, append ? ") SELECT c1, ?2, ?2" : ") SELECT c0, c1, ?2, ?2");
 			for (int i = 0; i < gd->nfields; i++)
 				if (mask[i >> 6] & ((uint64_t)1 << (i & 63)))
@@ -1842,11 +1964,14 @@ static sqlite3_stmt *batch_stmt(struct storage *st, const uint64_t mask[2], int 
 }
 
 /* A case the batch statement can write: no repeating parts, nothing to seal
- * (so no name tokens or match key either).  shape: c's, or NULL. */
+ * (so no name tokens or match key either), and no reference in the form
+ * Sanad makes (case_ref_stored decides on those).  shape: c's, or NULL. */
 static int batch_plain(struct storage *st, const struct case_record *c, const struct case_shape *shape)
 {
 	const struct insert_shapes *shapes = insert_shapes(st);
 
+	if (storage_made_ref_id(c->main.value[shapes->ref_i]))
+		return 0;
 	if (shape && !shape->wide && shapes->nsealed < 128)
 		return !shape->children && !(shape->present[0] & shapes->sealed_mask[0]) &&
 		       !(shape->present[1] & shapes->sealed_mask[1]);
@@ -1870,7 +1995,7 @@ static int insert_plain_run(struct storage *st, struct case_record *const *cases
 	struct insert_shapes *shapes = insert_shapes(st);
 	int ref_i = shapes->ref_i, org_i = shapes->org_i;
 	int64_t *ids = xmalloc(n * sizeof(*ids)), *org_ids = xmalloc(n * sizeof(*org_ids));
-	struct case_rows rows = { .fields = gd->fields, .nfields = gd->nfields, .ref_i = ref_i, .cases = cases,
+	struct case_rows rows = { .fields = gd->fields, .nfields = gd->nfields, .cases = cases,
 				  .ids = ids, .org_ids = org_ids, .n = n };
 	uint64_t mask[2] = { 0, 0 };
 	sqlite3_stmt *s;
@@ -1892,9 +2017,8 @@ static int insert_plain_run(struct storage *st, struct case_record *const *cases
 			if (c->main.value[f])
 				mask[f >> 6] |= (uint64_t)1 << (f & 63);
 	}
-	/* every case has a reference (its own, or one made from its id as the
-	 * row is read); the organisation is org_id */
-	mask[ref_i >> 6] |= (uint64_t)1 << (ref_i & 63);
+	/* the organisation is org_id; a case without a reference has the one
+	 * made from its id (batch_plain let no given one in that form by) */
 	mask[org_i >> 6] &= ~((uint64_t)1 << (org_i & 63));
 	if (rc) {
 		/* cases[i] is at fault; those before it were not written either:
@@ -1953,13 +2077,9 @@ static int insert_plain_run(struct storage *st, struct case_record *const *cases
 	*done = rows.pos < n ? rows.pos : n;
 	st->next_id = 0;
 	if (rc == SQLITE_CONSTRAINT_UNIQUE && *done < n) {
-		char made[32];
+		/* only given references are in a unique index */
 		const char *ref = cases[*done]->main.value[ref_i];
-		if (!ref) {
-			format_generated_ref(ids[*done], made);
-			ref = made;
-		}
-		rc = sanad_error_set(err, SANAD_EEXIST, "snd_CaseRef: a case '%s' already exists", ref);
+		rc = sanad_error_set(err, SANAD_EEXIST, "snd_CaseRef: a case '%s' already exists", ref ? ref : "?");
 	} else
 		rc = db_error(st, err, "inserting cases");
 out:

@@ -483,7 +483,7 @@ int storage_case_search_name(struct storage *st, const char *query, const char *
 		return 0;
 	if (limit <= 0)
 		limit = 100;
-	strbuf_addstr(&sql, "SELECT t.case_id, c.snd_CaseRef, o.code, count(*) AS score "
+	strbuf_addstr(&sql, "SELECT t.case_id, " STORAGE_CASE_REF("c") ", o.code, count(*) AS score "
 			    "FROM case_name_token t JOIN cases c ON c.id = t.case_id "
 			    "JOIN organisation o ON o.id = c.org_id WHERE t.token IN (");
 	for (int i = 0; i < ts.n; i++)
@@ -681,7 +681,7 @@ int storage_case_get_by_id(struct storage *st, int64_t id, struct case_record *o
 	char *ref = NULL;
 	int rc;
 	case_record_init(out);
-	if ((rc = prep(st, "SELECT snd_CaseRef FROM cases WHERE id = ?", &s, err)))
+	if ((rc = prep(st, "SELECT " STORAGE_CASE_REF("c") " FROM cases c WHERE c.id = ?", &s, err)))
 		return rc;
 	sqlite3_bind_int64(s, 1, id);
 	rc = sqlite3_step(s);

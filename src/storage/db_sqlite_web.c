@@ -7,11 +7,12 @@
 int storage_case_stamp(struct storage *st, const char *ref, int64_t *id, int64_t *updated_at,
 		       struct sanad_error *err)
 {
-	sqlite3_stmt *s = storage_hot(st, HOT_CASE_STAMP, "SELECT id, updated_at FROM cases WHERE snd_CaseRef = ?", err);
+	sqlite3_stmt *s = storage_hot(st, HOT_CASE_STAMP, "SELECT c.id, c.updated_at FROM cases c " STORAGE_CASE_BY_REF,
+				      err);
 	int rc;
 	if (!s)
 		return err->code;
-	sqlite3_bind_text(s, 1, ref, -1, SQLITE_TRANSIENT);
+	storage_bind_ref(s, ref);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(s, 0);

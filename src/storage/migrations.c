@@ -7,6 +7,8 @@
  * Column names are the field names of the domain registry (domain/fields.c);
  * tests/storage checks that every registry field has its column.
  */
+#include <string.h>
+
 #include "storage/storage_internal.h"
 
 static const char migration_1[] =
@@ -572,6 +574,112 @@ static const char migration_9[] =
 	"CREATE INDEX cases_owner ON cases(org_id, cas_CaseOwner) WHERE cas_CaseOwner IS NOT NULL;\n"
 ;
 
+/* A case's reference is the one it was given (an XForm instance id, an
+ * HTCDS file's) or, for most, one made from its id: "SND-000123".  Every
+ * made reference was stored and kept in a unique index, which cost a bulk
+ * import a sixth of its writing time (bench/README.md, tenth session) for
+ * a value the id already holds.  Now only given references are stored, in
+ * case_ref_given under a unique index of its own, and storage reads a
+ * case's reference as coalesce(case_ref_given, printf('SND-%06d', id))
+ * (STORAGE_CASE_REF).  Not as a generated column: SQLite computes those on
+ * every insert, which cost more than the index.  The column is renamed so
+ * that a script still reading snd_CaseRef fails instead of finding NULLs.
+ * The made form stays Sanad's: storage refuses a given reference that
+ * would be a later case's made one (db_sqlite.c, case_ref_stored).
+ *
+ * SQLite cannot drop a UNIQUE column constraint, so the table is rebuilt
+ * (https://sqlite.org/lang_altertable.html, "Making Other Kinds Of Table
+ * Schema Changes") from its own definition as earlier migrations left it,
+ * and its indexes and triggers are made again from theirs. */
+static const char case_ref_column[] = "snd_CaseRef TEXT NOT NULL UNIQUE, -- text\n";
+static const char case_ref_given_column[] =
+	"case_ref_given TEXT, -- snd_CaseRef if given; NULL: made from the id, SND-000123\n";
+
+static int migration_exec(sqlite3 *db, const char *sql, struct sanad_error *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return 0;
+	sanad_error_set(err, SANAD_EDB, "%s", msg ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	return err->code;
+}
+
+/* The text of every row of a one-column query, each followed by ";\n". */
+static int migration_collect(sqlite3 *db, const char *sql, struct strbuf *out, struct sanad_error *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return sanad_error_set(err, SANAD_EDB, "%s", sqlite3_errmsg(db));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		strbuf_addf(out, "%s;\n", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return sanad_error_set(err, SANAD_EDB, "%s", sqlite3_errmsg(db));
+	return 0;
+}
+
+static int migration_10_step(sqlite3 *db, struct sanad_error *err)
+{
+	struct strbuf table = STRBUF_INIT, after = STRBUF_INIT, cols = STRBUF_INIT, values = STRBUF_INIT;
+	struct strbuf sql = STRBUF_INIT;
+	const char *def, *at, *close;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = migration_collect(db, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'cases'",
+				    &table, err)) ||
+	    (rc = migration_collect(db, "SELECT sql FROM sqlite_schema WHERE tbl_name = 'cases' "
+					"AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY rowid",
+				    &after, err)))
+		goto out;
+	def = table.buf;
+	if (def && strstr(def, " case_ref_given TEXT,")) /* rebuilt already (a file whose version was set back) */
+		goto out;
+	at = def ? strstr(def, case_ref_column) : NULL;
+	close = def ? strrchr(def, ')') : NULL;
+	if (!def || strncmp(def, "CREATE TABLE cases (", 20) || !at || !close || close < at) {
+		rc = sanad_error_set(err, SANAD_EDB, "the cases table is not as migration 9 left it");
+		goto out;
+	}
+	strbuf_addstr(&sql, "CREATE TABLE cases_rebuilt (");
+	strbuf_add(&sql, def + 20, (size_t)(at - def - 20));
+	strbuf_addstr(&sql, case_ref_given_column);
+	at += strlen(case_ref_column);
+	strbuf_add(&sql, at, (size_t)(close - at + 1));
+	strbuf_addstr(&sql, ";\n");
+
+	if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('cases') ORDER BY cid", -1, &s, NULL)) {
+		rc = sanad_error_set(err, SANAD_EDB, "%s", sqlite3_errmsg(db));
+		goto out;
+	}
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(s, 0);
+		int is_ref = !strcmp(name, "snd_CaseRef");
+		strbuf_addf(&cols, "%s%s", cols.len ? ", " : "", is_ref ? "case_ref_given" : name);
+		if (is_ref) /* a reference made from the id is made again when read */
+			strbuf_addf(&values, "%snullif(snd_CaseRef, printf('SND-%%06d', id))", values.len ? ", " : "");
+		else
+			strbuf_addf(&values, "%s%s", values.len ? ", " : "", name);
+	}
+	sqlite3_finalize(s);
+	strbuf_addf(&sql, "INSERT INTO cases_rebuilt (%s) SELECT %s FROM cases;\n", cols.buf, values.buf);
+	strbuf_addstr(&sql, "DROP TABLE cases;\n"
+			    "ALTER TABLE cases_rebuilt RENAME TO cases;\n");
+	strbuf_addstr(&sql, after.buf ? after.buf : "");
+	strbuf_addstr(&sql, "CREATE UNIQUE INDEX cases_ref_given ON cases(case_ref_given) "
+			    "WHERE case_ref_given IS NOT NULL;\n");
+	rc = migration_exec(db, sql.buf, err);
+out:
+	strbuf_release(&table);
+	strbuf_release(&after);
+	strbuf_release(&cols);
+	strbuf_release(&values);
+	strbuf_release(&sql);
+	return rc;
+}
+
 const struct migration storage_migrations[] = {
 	{ 1, "case register: organisations, cases and their repeating parts", migration_1 },
 	{ 2, "accounts, sessions, tokens, throttling, audit trail, name tokens", migration_2 },
@@ -583,5 +691,6 @@ const struct migration storage_migrations[] = {
 	{ 7, "index for one organisation's cases in id order; the year-and-sex index dropped", migration_7 },
 	{ 8, "audit trail browsed by blocks of records instead of two per-record indexes", migration_8 },
 	{ 9, "the index of cases by owner holds only cases that have one", migration_9 },
+	{ 10, "case references made from the id are no longer stored", "", migration_10_step, 1 },
 };
 const int storage_migration_count = sizeof(storage_migrations) / sizeof(storage_migrations[0]);

@@ -66,8 +66,11 @@ int storage_org_list(struct storage *st, struct organisation **list, size_t *cou
 		     struct sanad_error *err);
 
 /* Insert a case with its repeating parts.  snd_Organisation must name an
- * existing organisation.  If snd_CaseRef is unset a reference is generated
- * ("SND-000123") and stored in c.  Sets c->id. */
+ * existing organisation.  If snd_CaseRef is unset a reference is made from
+ * the id ("SND-000123") and set in c.  A given reference in that form is
+ * refused (SANAD_EEXIST) if it would be a later case's made one or an
+ * earlier case has it, as is one another case was given.
+ * Sets c->id. */
 int storage_case_insert(struct storage *st, struct case_record *c, struct sanad_error *err);
 /* Insert cases[0..n) in order, each as storage_case_insert would, for bulk
  * imports: runs of cases without repeating parts or sealed values are
@@ -85,7 +88,9 @@ int storage_case_insert(struct storage *st, struct case_record *c, struct sanad_
  * transaction to be rolled back. */
 int storage_case_insert_batch(struct storage *st, struct case_record *const *cases,
 			      const struct case_shape *shapes, size_t n, size_t *done, struct sanad_error *err);
-/* Replace the stored case c->id (fields and all repeating parts) with c. */
+/* Replace the stored case c->id (fields and all repeating parts) with c.
+ * snd_CaseRef unset, or the case's made reference, gives it its made one
+ * back; references are refused as for storage_case_insert. */
 int storage_case_update(struct storage *st, const struct case_record *c, struct sanad_error *err);
 /* Load the case with reference ref into *out (initialised here). */
 int storage_case_get(struct storage *st, const char *ref, struct case_record *out,

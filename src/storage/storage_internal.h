@@ -15,6 +15,7 @@ enum storage_hot {
 	HOT_SESSION_GET,
 	HOT_TOKEN_GET,
 	HOT_CASE_STAMP,
+	HOT_CASE_REF_TAKEN,
 	STORAGE_HOT_COUNT
 };
 
@@ -117,9 +118,25 @@ struct migration {
 	int version;
 	const char *summary;
 	const char *sql;
+	/* run after sql, in the same transaction; NULL for most */
+	int (*step)(sqlite3 *db, struct sanad_error *err);
+	/* the migration rebuilds a table that others refer to: foreign keys
+	 * are off while it runs (dropping the old table would otherwise
+	 * delete what refers to it), and checked before it commits */
+	int rebuilds;
 };
 extern const struct migration storage_migrations[];
 extern const int storage_migration_count;
+
+/* A case's reference (migration 10): the one it was given, stored in
+ * case_ref_given, or the one made from its id.  c: the alias of cases. */
+#define STORAGE_CASE_REF(c) "coalesce(" c ".case_ref_given, printf('SND-%06d', " c ".id))"
+/* A case by its reference.  Statements select from "cases c" with this
+ * clause and storage_bind_ref. */
+#define STORAGE_CASE_BY_REF "WHERE c.case_ref_given = ?1 OR (c.case_ref_given IS NULL AND c.id = ?2)"
+void storage_bind_ref(sqlite3_stmt *s, const char *ref);
+/* The id whose made reference ref is ("SND-000123": 123), or 0. */
+int64_t storage_made_ref_id(const char *ref);
 
 /* Register sanad_audit_offsets, the aggregate that makes the browse
  * index's rows (migration 8, db_sqlite_audit.c), on a new connection. */

@@ -41,7 +41,7 @@ prepared_stats() {
 	# built as the cases were written: every index holds every case, and a
 	# change to an imported case afterwards is counted as it now is
 	equals "$(sqlite3 a.db "SELECT count(*) FROM stats_bitmap_state WHERE mark = (SELECT max(id) FROM cases)")" 10 &&
-	ref=$(sqlite3 a.db "SELECT snd_CaseRef FROM cases WHERE snd_Sex = 'Female' ORDER BY id DESC LIMIT 1") &&
+	ref=$(sqlite3 a.db "SELECT coalesce(case_ref_given, printf('SND-%06d', id)) FROM cases WHERE snd_Sex = 'Female' ORDER BY id DESC LIMIT 1") &&
 	females=$(sqlite3 a.db "SELECT count(*) FROM cases WHERE snd_Sex = 'Female'") &&
 	sanad case update --db a.db "$ref" snd_Sex=Male > /dev/null &&
 	equals "$(sanad stats --db a.db --by sex --format csv | awk -F, '$1 == "Female" { print $2 }')" $((females - 1)) &&
@@ -109,7 +109,7 @@ printf '\357\273\277snd_CaseRef,prs_Gender,cas_IncomingReferralDetails\r\nB-1,Fe
 bom_crlf() {
 	sanad import --db e.db --format htcds-csv bom.csv > out &&
 	contains out "imported 2 of 2" &&
-	equals "$(sqlite3 e.db "SELECT count(*) FROM cases WHERE snd_CaseRef IN ('B-1', 'B-2')")" 2 &&
+	equals "$(sqlite3 e.db "SELECT count(*) FROM cases WHERE case_ref_given IN ('B-1', 'B-2')")" 2 &&
 	sqlite3 e.db "DELETE FROM cases"
 }
 check "a byte-order mark and CRLF line ends are fine" bom_crlf
@@ -168,13 +168,13 @@ sanad init --db x.db > /dev/null
 xform_multi() {
 	sanad import --db x.db --format xform "$FIXTURES/xform-single.xml" "$FIXTURES/xform-batch.xml" > out &&
 	contains out "imported 4 of 4 records from 2 files" &&
-	equals "$(sqlite3 x.db "SELECT vic_MethodsOfControl FROM cases WHERE snd_CaseRef = 'uuid:6f1c2b7e-0d4a-4b8e-9a51-3c2f0e9d7a10'")" \
+	equals "$(sqlite3 x.db "SELECT vic_MethodsOfControl FROM cases WHERE case_ref_given = 'uuid:6f1c2b7e-0d4a-4b8e-9a51-3c2f0e9d7a10'")" \
 		"DebtBondage;FalsePromises;PsychologicalAbuse;WithholdsDocuments" &&
-	equals "$(sqlite3 x.db "SELECT vic_ForcedLabourIndustry FROM cases WHERE snd_CaseRef = 'uuid:6f1c2b7e-0d4a-4b8e-9a51-3c2f0e9d7a10'")" \
+	equals "$(sqlite3 x.db "SELECT vic_ForcedLabourIndustry FROM cases WHERE case_ref_given = 'uuid:6f1c2b7e-0d4a-4b8e-9a51-3c2f0e9d7a10'")" \
 		"A_AgricultureForestryAndFishing;T_ActivitiesOfHouseholdsAsEmployers" &&
-	equals "$(sqlite3 x.db "SELECT vic_TypeOfExploitation FROM cases WHERE snd_CaseRef = 'uuid:2c9d8e7f-1a3b-4c5d-8e9f-0a1b2c3d4e5f'")" \
+	equals "$(sqlite3 x.db "SELECT vic_TypeOfExploitation FROM cases WHERE case_ref_given = 'uuid:2c9d8e7f-1a3b-4c5d-8e9f-0a1b2c3d4e5f'")" \
 		"ForcedLabour;SexualExploitation;Servitude" &&
-	equals "$(sqlite3 x.db "SELECT vic_TypeOfSexExploitation FROM cases WHERE snd_CaseRef = 'uuid:2c9d8e7f-1a3b-4c5d-8e9f-0a1b2c3d4e5f'")" \
+	equals "$(sqlite3 x.db "SELECT vic_TypeOfSexExploitation FROM cases WHERE case_ref_given = 'uuid:2c9d8e7f-1a3b-4c5d-8e9f-0a1b2c3d4e5f'")" \
 		"Prostitution;Pornography;RemoteInteractiveServices"
 }
 check "XForm submissions import with every multi-select answer kept" xform_multi
@@ -211,11 +211,31 @@ duplicate_named() {
 			> out 2> err &&
 		contains out "imported 2999 of 3000 records" &&
 		equals "$(count d.db)" 2999 &&
-		equals "$(sqlite3 d.db "SELECT count(*) FROM cases WHERE snd_CaseRef = 'D-3000'")" 1 &&
+		equals "$(sqlite3 d.db "SELECT count(*) FROM cases WHERE case_ref_given = 'D-3000'")" 1 &&
 		grep -q "^dup.csv,2500,snd_CaseRef,D-10," d.db.rejects.csv || return 1
 	done
 }
 check "a duplicate reference among thousands is named by its row, one thread or two" duplicate_named
+
+# A file may bring references in Sanad's own form (an export from another
+# installation): kept when they are the case's own or no case has them,
+# refused by row when they are a later case's to be or an earlier case has
+# its own; the import goes on with --skip-invalid.
+printf 'snd_CaseRef,prs_Gender\nSND-000001,Feminine\nSND-000009,Masculine\nA-3,Feminine\nSND-000001,Masculine\nSND-000002,Masculine\n' > own.csv
+own_form_refs() {
+	rm -f o.db o.db-wal o.db-shm o.db.key &&
+	sanad init --db o.db > /dev/null &&
+	sanad import --db o.db --format htcds-csv --skip-invalid own.csv > out 2> err &&
+	contains out "imported 3 of 5 records" &&
+	contains err "own.csv: row 2, column snd_CaseRef, value 'SND-000009': 'SND-000009' is in the form of the references Sanad makes, and would be a later case's" &&
+	contains err "own.csv: row 4, column snd_CaseRef, value 'SND-000001': a case 'SND-000001' already exists" &&
+	equals "$(sqlite3 o.db "SELECT group_concat(id || '=' || coalesce(case_ref_given, '-'), ' ') FROM cases")" "1=- 2=A-3 3=SND-000002" &&
+	sanad case show SND-000002 --db o.db > show &&
+	contains show "Masculine" &&
+	fails sanad case show SND-000003 --db o.db 2> err &&
+	contains err "no case with reference 'SND-000003'"
+}
+check "references in Sanad's own form are kept or refused by row" own_form_refs
 
 # --- the help documents every format ---
 help_formats() {

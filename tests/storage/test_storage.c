@@ -163,19 +163,134 @@ static void batch_insert_writes_each_case_as_one_by_one(void **state)
 	for (int i = 0; i < 3; i++)
 		case_record_release(&c[i]);
 
-	/* a reference made from an id can meet one a case brought: named */
-	plain_case(&c[0], "Female", "SND-000009"); /* id 8 */
-	plain_case(&c[1], "Female", NULL);         /* id 9: SND-000009 again */
-	plain_case(&c[2], "Female", NULL);
+	/* a case may not bring the reference Sanad will make for a later
+	 * one: the run stops at it, before the case that would have it */
+	plain_case(&c[0], "Female", NULL);         /* id 8 */
+	plain_case(&c[1], "Female", "SND-000010"); /* id 9 */
+	plain_case(&c[2], "Female", NULL);         /* id 10 */
 	for (int i = 0; i < 3; i++)
 		case_record_shape(&c[i], &shape[i]);
 	assert_int_equal(storage_begin_bulk(f->st, 0, &err), 0);
 	assert_int_equal(storage_case_insert_batch(f->st, ptr, shape, 3, &done, &err), SANAD_EEXIST);
 	assert_int_equal(done, 1);
-	assert_non_null(strstr(err.message, "'SND-000009' already exists"));
+	assert_non_null(strstr(err.message, "'SND-000010'"));
+	assert_non_null(strstr(err.message, "later case"));
 	storage_rollback(f->st);
 	for (int i = 0; i < 3; i++)
 		case_record_release(&c[i]);
+}
+
+/* A case's reference is the one it was given or one made from its id
+ * (migration 10 stores only the first).  Either finds the case; no two
+ * cases share one, whatever mix of given and made: a given reference in
+ * the made form is refused when its case has its made one, or is to come,
+ * and a case cannot take back its made reference from another. */
+static void references_given_and_made_name_one_case_each(void **state)
+{
+	struct fixture *f = *state;
+	struct case_record c, back;
+	struct sanad_error err;
+	const char *given[] = { NULL, "X-2", NULL, "SND-000002", "SND-000005", "SND-000001", "SND-000009" };
+	int want_rc[] = { 0, 0, 0, 0, 0, SANAD_EEXIST, SANAD_EEXIST };
+
+	/* ids 1 (made), 2 (X-2), 3 (made), 4 (SND-000002: case 2 has X-2),
+	 * 5 (its own made reference, given) */
+	for (size_t i = 0; i < sizeof(given) / sizeof(given[0]); i++) {
+		plain_case(&c, "Female", given[i]);
+		assert_int_equal(storage_case_insert(f->st, &c, &err), want_rc[i]);
+		case_record_release(&c);
+	}
+	assert_int_equal(test_sql_int(f->path, "SELECT count(*) FROM cases WHERE case_ref_given IS NOT NULL"), 2);
+	assert_int_equal(test_sql_int(f->path, "SELECT id FROM cases WHERE case_ref_given = 'SND-000002'"), 4);
+	{
+		const char *ref[] = { "SND-000001", "X-2", "SND-000003", "SND-000002", "SND-000005" };
+		for (int i = 0; i < 5; i++) {
+			assert_int_equal(storage_case_get(f->st, ref[i], &back, &err), 0);
+			assert_int_equal(back.id, i + 1);
+			assert_string_equal(case_get(&back, "snd_CaseRef"), ref[i]);
+			case_record_release(&back);
+		}
+	}
+	assert_int_equal(storage_case_get(f->st, "SND-000006", &back, &err), SANAD_ENOTFOUND);
+	case_record_release(&back);
+
+	/* case 2 cannot take back SND-000002, which case 4 has */
+	assert_int_equal(storage_case_get(f->st, "X-2", &back, &err), 0);
+	assert_int_equal(case_set(&back, "snd_CaseRef", "SND-000002", &err), 0);
+	assert_int_equal(storage_case_update(f->st, &back, &err), SANAD_EEXIST);
+	/* case 3 can be given a reference, and have its made one back */
+	case_record_release(&back);
+	assert_int_equal(storage_case_get(f->st, "SND-000003", &back, &err), 0);
+	assert_int_equal(case_set(&back, "snd_CaseRef", "Y-3", &err), 0);
+	assert_int_equal(storage_case_update(f->st, &back, &err), 0);
+	assert_int_equal(storage_case_get(f->st, "SND-000003", &back, &err), SANAD_ENOTFOUND);
+	case_record_release(&back);
+	assert_int_equal(storage_case_get(f->st, "Y-3", &back, &err), 0);
+	assert_int_equal(case_set(&back, "snd_CaseRef", "SND-000003", &err), 0);
+	assert_int_equal(storage_case_update(f->st, &back, &err), 0);
+	assert_int_equal(test_sql_int(f->path, "SELECT count(*) FROM cases WHERE id = 3 AND case_ref_given IS NULL"), 1);
+	case_record_release(&back);
+}
+
+/* A database of schema 9 kept every reference, made ones too, under a
+ * unique constraint.  It upgrades in place to keep only given ones: every
+ * case, repeating part and reference is as before, the indexes and
+ * triggers are back, and a given reference in the made form above the
+ * highest id (which schema 9 allowed) is never made for a new case. */
+static void made_references_are_dropped_on_upgrade(void **state)
+{
+	struct fixture *f = *state;
+	struct case_record c, back;
+	struct sanad_error err;
+	char before[4096], after[4096];
+	sqlite3 *db;
+
+	storage_close(f->st);
+	f->st = NULL;
+	test_remove_db(f->path);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(storage_audit_register(db), SQLITE_OK);
+	for (int i = 0; i < storage_migration_count && storage_migrations[i].version <= 9; i++)
+		assert_int_equal(sqlite3_exec(db, storage_migrations[i].sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		"PRAGMA foreign_keys = ON;"
+		"INSERT INTO organisation (id, code, name) VALUES (1, 'ngo-a', 'NGO A');"
+		"INSERT INTO cases (id, org_id, snd_CaseRef, snd_Sex) VALUES (1, 1, 'SND-000001', 'Female'),"
+		" (2, 1, 'uuid:7c1e', 'Male'), (3, 1, 'SND-000050', 'Female'), (4, 1, 'SND-000004', NULL);"
+		"INSERT INTO case_event (case_id, seq, hte_Type, hte_Country) VALUES (1, 1, 'Recruitment', 'ET'),"
+		" (3, 1, 'Exploitation', 'JO');"
+		"PRAGMA user_version = 9;", NULL, NULL, NULL), SQLITE_OK);
+	test_sql_text(f->path, "SELECT group_concat(id || ':' || snd_CaseRef || ':' || coalesce(snd_Sex, '-'), ' ') "
+			       "FROM cases", before, sizeof(before));
+	sqlite3_close(db);
+
+	assert_int_equal(storage_open(&f->st, f->path, 0, &err), 0);
+	assert_int_equal(storage_schema_version(f->st), storage_schema_latest());
+	test_sql_text(f->path, "SELECT group_concat(id || ':' || " STORAGE_CASE_REF("c") " || ':' || "
+			       "coalesce(snd_Sex, '-'), ' ') FROM cases c", after, sizeof(after));
+	assert_string_equal(after, before);
+	assert_int_equal(test_sql_int(f->path, "SELECT count(*) FROM case_event"), 2);
+	assert_int_equal(test_sql_int(f->path, "SELECT count(*) FROM cases WHERE case_ref_given IS NOT NULL"), 2);
+	assert_int_equal(test_sql_int(f->path, "SELECT count(*) FROM sqlite_master WHERE tbl_name = 'cases' AND name IN "
+					       "('cases_org', 'cases_owner', 'cases_followup', 'cases_match_key', "
+					       "'cases_ref_given', 'stats_case_update', 'stats_case_delete')"), 7);
+	assert_int_equal(test_sql_int(f->path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	assert_int_equal(test_sql_int(f->path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"),
+			 0);
+	assert_int_equal(storage_case_get(f->st, "SND-000050", &back, &err), 0);
+	assert_int_equal(back.id, 3);
+	assert_int_equal(back.child[GROUP_EVENT].count, 1);
+	case_record_release(&back);
+	assert_int_equal(storage_case_get(f->st, "SND-000004", &back, &err), 0);
+	assert_int_equal(back.id, 4);
+	case_record_release(&back);
+
+	/* the next case comes after SND-000050, whose reference it cannot have */
+	plain_case(&c, "Male", NULL);
+	assert_int_equal(storage_case_insert(f->st, &c, &err), 0);
+	assert_int_equal(c.id, 51);
+	assert_string_equal(case_get(&c, "snd_CaseRef"), "SND-000051");
+	case_record_release(&c);
 }
 
 /* Batch ids come after the statistics mark as well as after the highest
@@ -338,11 +453,14 @@ static void schema_has_a_column_for_every_field(void **state)
 	for (int g = 0; g < GROUP_COUNT; g++) {
 		const struct group_def *gd = domain_group((enum group_id)g);
 		for (int i = 0; i < gd->nfields; i++) {
-			if (!strcmp(gd->fields[i].name, "snd_Organisation"))
+			const char *col = gd->fields[i].name;
+			if (!strcmp(col, "snd_Organisation"))
 				continue; /* stored as org_id */
-			if (sqlite3_table_column_metadata(db, NULL, gd->table, gd->fields[i].name, NULL, NULL,
-							  NULL, NULL, NULL) != SQLITE_OK)
-				fail_msg("table %s lacks column %s", gd->table, gd->fields[i].name);
+			if (!strcmp(col, "snd_CaseRef"))
+				col = "case_ref_given"; /* when given; else made from the id */
+			if (sqlite3_table_column_metadata(db, NULL, gd->table, col, NULL, NULL, NULL, NULL,
+							  NULL) != SQLITE_OK)
+				fail_msg("table %s lacks column %s", gd->table, col);
 		}
 	}
 	sqlite3_close(db);
@@ -763,6 +881,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(insert_then_get_returns_the_same_case, setup, teardown),
 		cmocka_unit_test_setup_teardown(batch_insert_writes_each_case_as_one_by_one, setup, teardown),
 		cmocka_unit_test_setup_teardown(batch_ids_follow_the_statistics_mark, setup, teardown),
+		cmocka_unit_test_setup_teardown(references_given_and_made_name_one_case_each, setup, teardown),
+		cmocka_unit_test_setup_teardown(made_references_are_dropped_on_upgrade, setup, teardown),
 		cmocka_unit_test_setup_teardown(gathered_writes_leave_the_file_as_written, setup, teardown),
 		cmocka_unit_test_setup_teardown(gathered_writes_reach_the_file_before_sync_returns, setup, teardown),
 		cmocka_unit_test_setup_teardown(update_replaces_fields_and_items, setup, teardown),
