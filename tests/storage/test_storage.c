@@ -223,6 +223,7 @@ static void references_given_and_made_name_one_case_each(void **state)
 	assert_int_equal(storage_case_get(f->st, "SND-000003", &back, &err), 0);
 	assert_int_equal(case_set(&back, "snd_CaseRef", "Y-3", &err), 0);
 	assert_int_equal(storage_case_update(f->st, &back, &err), 0);
+	case_record_release(&back);
 	assert_int_equal(storage_case_get(f->st, "SND-000003", &back, &err), SANAD_ENOTFOUND);
 	case_record_release(&back);
 	assert_int_equal(storage_case_get(f->st, "Y-3", &back, &err), 0);
