@@ -649,12 +649,10 @@ static int next_case_id(struct storage *st, int64_t *id, struct sanad_error *err
 		sqlite3_stmt *s;
 		/* never at or below the statistics engine's mark, even after the
 		 * highest case was deleted: a new id there would be taken for a
-		 * case the engine has already read (migration 6 logs no inserts) */
-		/* nor at or below a given reference in the made form (one a
-		 * database from before migration 10 may hold; case_ref_stored
-		 * refuses new ones above the case's id), whose case would
-		 * have two references, or two cases one; at most 15 digits,
-		 * which CAST reads without overflow */
+		 * case the engine has already read (migration 6 logs no inserts);
+		 * nor at or below a given reference in the made form (see
+		 * case_ref_stored), or two cases would have one; at most 15
+		 * digits, which CAST reads without overflow */
 		if (prepare(st, "SELECT coalesce((SELECT max(id) FROM cases), 0), "
 				"coalesce((SELECT mark FROM stats_mark WHERE id = 1), 0), "
 				"coalesce((SELECT max(CAST(substr(case_ref_given, 5) AS INTEGER)) FROM cases "
@@ -715,8 +713,9 @@ int64_t storage_made_ref_id(const char *ref)
 
 	if (!ref || strncmp(ref, "SND-", 4))
 		return 0;
+	/* at most 15 digits, as next_case_id reads them */
 	for (p = ref + 4; *p >= '0' && *p <= '9'; p++) {
-		if (id > (INT64_MAX - 9) / 10)
+		if (p - ref >= 4 + 15)
 			return 0;
 		id = id * 10 + (*p - '0');
 	}
@@ -738,10 +737,12 @@ void storage_bind_ref(sqlite3_stmt *s, const char *ref)
 
 /* Whether case id keeps ref in case_ref_given (*given = 1), or leaves it
  * NULL, the reference then being made from the id (migration 10).  A
- * reference in the made form is another case's to be, or is: refused
- * (SANAD_EEXIST, so that an import rejects the row and goes on) if that
- * case is a later one (ids only grow) or has its made reference.  A case
- * whose reference is made must not find it given to another. */
+ * given reference in the made form (an export of another installation,
+ * whose ids differ) is refused (SANAD_EEXIST, so that an import rejects
+ * the row and goes on) if its case has its made reference; else it is
+ * kept, and ids are given from above it, so that no later case is made
+ * the same (next_case_id does the same for those already stored).  A
+ * case whose reference is made must not find it given to another. */
 static int case_ref_stored(struct storage *st, const char *ref, int64_t id, int *given,
 			   struct sanad_error *err)
 {
@@ -753,10 +754,10 @@ static int case_ref_stored(struct storage *st, const char *ref, int64_t id, int 
 	*given = ref && made != id;
 	if (*given && !made)
 		return 0;
-	if (made > id)
-		return sanad_error_set(err, SANAD_EEXIST,
-				       "snd_CaseRef: '%s' is in the form of the references Sanad makes, and would be "
-				       "a later case's; give another, or none to have one made", ref);
+	if (*given && st->next_id && made >= st->next_id) {
+		st->next_id = made + 1;
+		st->next_id_after_max = 0;
+	}
 	if (!*given)
 		format_generated_ref(id, own);
 	s = storage_hot(st, HOT_CASE_REF_TAKEN,

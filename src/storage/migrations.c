@@ -584,8 +584,9 @@ static const char migration_9[] =
  * (STORAGE_CASE_REF).  Not as a generated column: SQLite computes those on
  * every insert, which cost more than the index.  The column is renamed so
  * that a script still reading snd_CaseRef fails instead of finding NULLs.
- * The made form stays Sanad's: storage refuses a given reference that
- * would be a later case's made one (db_sqlite.c, case_ref_stored).
+ * A given reference in the made form is kept unless its case has it, and
+ * ids are then given from above it (db_sqlite.c, case_ref_stored and
+ * next_case_id), so no two cases ever have one.
  *
  * SQLite cannot drop a UNIQUE column constraint, so the table is rebuilt
  * (https://sqlite.org/lang_altertable.html, "Making Other Kinds Of Table

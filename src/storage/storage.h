@@ -68,8 +68,8 @@ int storage_org_list(struct storage *st, struct organisation **list, size_t *cou
 /* Insert a case with its repeating parts.  snd_Organisation must name an
  * existing organisation.  If snd_CaseRef is unset a reference is made from
  * the id ("SND-000123") and set in c.  A given reference in that form is
- * refused (SANAD_EEXIST) if it would be a later case's made one or an
- * earlier case has it, as is one another case was given.
+ * refused (SANAD_EEXIST) if the case of that id has it, as is one another
+ * case was given; otherwise later ids are given from above it.
  * Sets c->id. */
 int storage_case_insert(struct storage *st, struct case_record *c, struct sanad_error *err);
 /* Insert cases[0..n) in order, each as storage_case_insert would, for bulk

@@ -218,24 +218,26 @@ duplicate_named() {
 check "a duplicate reference among thousands is named by its row, one thread or two" duplicate_named
 
 # A file may bring references in Sanad's own form (an export from another
-# installation): kept when they are the case's own or no case has them,
-# refused by row when they are a later case's to be or an earlier case has
-# its own; the import goes on with --skip-invalid.
+# installation): kept (the ids going on from above them) unless the case of
+# that number has it, which refuses the row; the import goes on with
+# --skip-invalid.
 printf 'snd_CaseRef,prs_Gender\nSND-000001,Feminine\nSND-000009,Masculine\nA-3,Feminine\nSND-000001,Masculine\nSND-000002,Masculine\n' > own.csv
 own_form_refs() {
 	rm -f o.db o.db-wal o.db-shm o.db.key &&
 	sanad init --db o.db > /dev/null &&
 	sanad import --db o.db --format htcds-csv --skip-invalid own.csv > out 2> err &&
-	contains out "imported 3 of 5 records" &&
-	contains err "own.csv: row 2, column snd_CaseRef, value 'SND-000009': 'SND-000009' is in the form of the references Sanad makes, and would be a later case's" &&
+	contains out "imported 4 of 5 records" &&
 	contains err "own.csv: row 4, column snd_CaseRef, value 'SND-000001': a case 'SND-000001' already exists" &&
-	equals "$(sqlite3 o.db "SELECT group_concat(id || '=' || coalesce(case_ref_given, '-'), ' ') FROM cases")" "1=- 2=A-3 3=SND-000002" &&
+	equals "$(sqlite3 o.db "SELECT group_concat(id || '=' || coalesce(case_ref_given, '-'), ' ') FROM cases")" \
+		"1=- 2=SND-000009 10=A-3 11=SND-000002" &&
 	sanad case show SND-000002 --db o.db > show &&
 	contains show "Masculine" &&
-	fails sanad case show SND-000003 --db o.db 2> err &&
-	contains err "no case with reference 'SND-000003'"
+	sanad case show A-3 --db o.db > show &&
+	contains show "Feminine" &&
+	fails sanad case show SND-000010 --db o.db 2> err &&
+	contains err "no case with reference 'SND-000010'"
 }
-check "references in Sanad's own form are kept or refused by row" own_form_refs
+check "references in Sanad's own form are kept, ids going on above them, or refused by row" own_form_refs
 
 # --- the help documents every format ---
 help_formats() {
