@@ -655,7 +655,7 @@ static int migration_10_step(sqlite3 *db, struct sanad_error *err)
 		rc = sanad_error_set(err, SANAD_EDB, "%s", sqlite3_errmsg(db));
 		goto out;
 	}
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(s, 0);
 		int is_ref = !strcmp(name, "snd_CaseRef");
 		strbuf_addf(&cols, "%s%s", cols.len ? ", " : "", is_ref ? "case_ref_given" : name);
@@ -663,6 +663,11 @@ static int migration_10_step(sqlite3 *db, struct sanad_error *err)
 			strbuf_addf(&values, "%snullif(snd_CaseRef, printf('SND-%%06d', id))", values.len ? ", " : "");
 		else
 			strbuf_addf(&values, "%s%s", values.len ? ", " : "", name);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = sanad_error_set(err, SANAD_EDB, "reading the columns of cases: %s", sqlite3_errmsg(db));
+		sqlite3_finalize(s);
+		goto out;
 	}
 	sqlite3_finalize(s);
 	strbuf_addf(&sql, "INSERT INTO cases_rebuilt (%s) SELECT %s FROM cases;\n", cols.buf, values.buf);
